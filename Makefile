@@ -1,0 +1,50 @@
+# Set-up and everyday commands. `make run` and `make test` are all a newcomer needs:
+# both create .venv/, install the pinned packages and the Debian packages the
+# documents need, and are safe to run again.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+# Debian packages: LibreOffice for PDF, Simplified-Chinese fonts (serif, sans, kai),
+# poppler for reading PDFs back, Chromium for the form's browser tests.
+APT_PACKAGES := libreoffice-writer-nogui python3-uno fontconfig fonts-noto-cjk fonts-noto-cjk-extra \
+	fonts-arphic-ukai fonts-liberation2 poppler-utils chromium
+
+.PHONY: run test venv sysdeps schema templates bench clean
+
+run: venv sysdeps
+	$(BIN)/wenping validate schemas/examples/sample-case.json
+
+test: venv sysdeps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+sysdeps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian packages: $$missing"; \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+		else \
+			echo "Missing Debian packages. Run as root:"; \
+			echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends $$missing"; \
+			exit 1; \
+		fi; \
+	fi
+
+# Regenerate the committed JSON Schema from the models.
+schema: venv
+	$(BIN)/wenping schema > schemas/case.schema.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,101 @@
+"""Risk profile: the grade values, thresholds and advice the engine applies.
+
+Takes a TOML file (the packaged default, or a deployment's own named by
+``WENPING_RISK_PROFILE``) and gives a validated ``RiskProfile``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import get_args
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..model.case import Impact, Probability, RiskLevel
+
+DEFAULT_PROFILE = Path(__file__).with_name("default_profile.toml")
+PROFILE_ENV = "WENPING_RISK_PROFILE"
+
+
+class Threshold(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    min: float = Field(ge=0, le=1)
+
+
+class LevelThreshold(Threshold):
+    advice: str
+    advice_detail: str
+
+
+def _check_ladder(ladder: list[Threshold], what: str) -> None:
+    mins = [step.min for step in ladder]
+    if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
+        raise ValueError(f"{what}的阈值必须从高到低排列且互不相同")
+    if mins[-1] != 0:
+        raise ValueError(f"{what}的最后一级阈值必须为 0")
+
+
+class RiskProfile(BaseModel):
+    """Grades → values, R → degree, index → level → advice."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    source: str = ""
+    probability: dict[str, float]
+    impact: dict[str, float]
+    degree: list[Threshold] = Field(min_length=1)
+    level: list[LevelThreshold] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _complete(self) -> "RiskProfile":
+        for table, words in (("probability", Probability), ("impact", Impact)):
+            if set(getattr(self, table)) != set(get_args(words)):
+                raise ValueError(f"{table} 必须且只能给出这些等级：{'、'.join(get_args(words))}")
+        if {step.name for step in self.level} != set(get_args(RiskLevel)):
+            raise ValueError(f"level 必须且只能给出这些等级：{'、'.join(get_args(RiskLevel))}")
+        _check_ladder(self.degree, "风险程度")
+        _check_ladder(self.level, "风险等级")
+        return self
+
+    def degree_of(self, r: float) -> str:
+        return _climb(self.degree, r).name
+
+    def level_of(self, index: float) -> LevelThreshold:
+        return _climb(self.level, index)
+
+    def level_named(self, name: str) -> LevelThreshold:
+        return next(step for step in self.level if step.name == name)
+
+
+def _climb(ladder, value: float):
+    value = round(value, 4)
+    return next(step for step in ladder if value >= round(step.min, 4))
+
+
+class ProfileError(Exception):
+    """The risk profile file cannot be read or is incomplete."""
+
+
+def load_profile(path: str | os.PathLike | None = None) -> RiskProfile:
+    path = Path(path or os.environ.get(PROFILE_ENV) or DEFAULT_PROFILE)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return RiskProfile.model_validate(data)
+    except (OSError, tomllib.TOMLDecodeError, ValueError) as exc:
+        raise ProfileError(f"风险标准文件 {path} 无法使用：{exc}") from exc
+
+
+@lru_cache(maxsize=8)
+def _cached(path: str) -> RiskProfile:
+    return load_profile(path)
+
+
+def active_profile() -> RiskProfile:
+    """The profile in force for this process (read once per path)."""
+    return _cached(os.environ.get(PROFILE_ENV) or str(DEFAULT_PROFILE))

@@ -1,0 +1,53 @@
+"""Shared fixtures: the canonical sample case and helpers to break it."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_PATH = ROOT / "schemas" / "examples" / "sample-case.json"
+SHARED_SAMPLE = ROOT.parent / "shared" / "contract" / "sample-case.json"
+BIN = ROOT / ".venv" / "bin"
+
+
+@pytest.fixture(scope="session")
+def sample_data() -> dict:
+    return json.loads(SAMPLE_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def case_data(sample_data) -> dict:
+    """A fresh deep copy of the sample, free to mutate."""
+    return copy.deepcopy(sample_data)
+
+
+def minimal_case() -> dict:
+    """Only the fields CASE.md §2 requires."""
+    return {
+        "schema_version": "1.0",
+        "case_id": "MIN-1",
+        "matter": {"name": "某村道路拓宽工程", "summary": "拟拓宽村主干道。"},
+        "authority": {"name": "某镇人民政府", "lead_office": "镇综治办"},
+        "leading_group": {"leader": {"name": "张三"}},
+        "plan": {"issued_on": "2026-05-06"},
+        "risks": [
+            {
+                "id": "R1",
+                "name": "占地补偿争议",
+                "probability": "中等",
+                "impact": "较小",
+                "measures": [{"action": "依标准补偿", "owner_unit": "镇财政所"}],
+            }
+        ],
+        "report": {"issued_on": "2026-05-20"},
+        "filing": {"filed_on": "2026-05-22"},
+    }
+
+
+@pytest.fixture
+def minimal_data() -> dict:
+    return minimal_case()

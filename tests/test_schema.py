@@ -1,0 +1,34 @@
+"""The committed JSON Schema is generated from the models and accepts the example."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+
+from service.schema import case_schema, dumps
+
+from .conftest import ROOT
+
+
+def test_committed_schema_is_fresh():
+    committed = (ROOT / "schemas" / "case.schema.json").read_text("utf-8")
+    assert committed == dumps(case_schema()), "schemas/case.schema.json is stale: run `make schema`"
+
+
+def test_schema_accepts_examples():
+    schema = case_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for example in (ROOT / "schemas" / "examples").glob("*.json"):
+        jsonschema.validate(json.loads(example.read_text("utf-8")), schema)
+
+
+def test_schema_rejects_unknown_field(sample_data):
+    bad = dict(sample_data, unknown=1)
+    assert list(jsonschema.Draft202012Validator(case_schema()).iter_errors(bad))
+
+
+def test_schema_is_chinese():
+    schema = case_schema()
+    assert schema["title"] == "稳评案卷"
+    assert schema["properties"]["matter"]["title"] == "评估事项"
