@@ -7,13 +7,18 @@ Thin: parses arguments, calls the pipeline, prints. Exit codes: 0 done,
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from . import __version__
+from .generate import InvalidCase, UnknownDocument, generate
+from .render import TemplateRenderError
 from .risk.profile import ProfileError
+from .template_check import check_folder
+from .templates import DEFAULT_SET, KINDS, TemplateSet
 from .schema import case_schema, dumps
 from .validation import CaseReadError, Validation, read_json, validate
 
@@ -87,6 +92,75 @@ def validate_cmd(file: Path, as_json: bool) -> None:
     else:
         _print_human(result, file)
     sys.exit(0 if result.valid else 1)
+
+
+def _print_issues(result: Validation) -> None:
+    click.echo(f"案卷有 {len(result.errors)} 处错误，未生成任何材料：", err=True)
+    for e in result.errors:
+        click.echo(f"  - {e.path}：{e.message}", err=True)
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write beside the target, then rename: a reader never sees half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.part")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _kinds(values: tuple[str, ...]) -> list[str] | None:
+    kinds = [k.strip() for v in values for k in v.split(",") if k.strip()]
+    return kinds or None
+
+
+@main.command("generate")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="输出的 zip 文件（默认：案卷编号_稳评报备材料.zip）。")
+@click.option("--only", "only", multiple=True, metavar="KIND", help="只生成这些文书，可重复或用逗号分隔：" + "、".join(KINDS[:-1]))
+def generate_cmd(file: Path, output: Path | None, only: tuple[str, ...]) -> None:
+    """由案卷 FILE 生成报备材料包（zip）。"""
+    data = _load(file)
+    try:
+        package = generate(data, only=_kinds(only))
+    except InvalidCase as exc:
+        _print_issues(exc.validation)
+        sys.exit(1)
+    except (UnknownDocument, TemplateRenderError, ProfileError) as exc:
+        raise CliError(str(exc)) from None
+    target = output or Path(package.file_name)
+    try:
+        write_atomically(target, package.data)
+    except OSError as exc:
+        raise CliError(f"无法写入 {target}（{exc.strerror}）") from None
+    for w in package.validation.warnings:
+        click.echo(f"提醒：{w.path}：{w.message}", err=True)
+    count = sum(1 for f in package.manifest["files"] if f["kind"] not in ("case",))
+    click.echo(f"已生成 {target}（{count} 个文件，风险等级：{package.validation.assessment.final_level}）")
+
+
+@main.group("templates")
+def templates_group() -> None:
+    """文书模板相关命令。"""
+
+
+@templates_group.command("check")
+@click.argument("folder", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True))
+def templates_check_cmd(folder: Path | None) -> None:
+    """检查模板 FOLDER（默认：内置模板）所用变量是否都由上下文提供。"""
+    folder = folder or DEFAULT_SET
+    reports = check_folder(folder, require_all=folder == DEFAULT_SET)
+    for r in reports:
+        click.echo(f"{r.path.name}：{'通过' if r.ok else '有问题'}")
+        for problem in r.problems:
+            click.echo(f"  ! {problem}")
+        click.echo(f"  变量：{'、'.join(r.leaf_variables())}")
+    failed = [r for r in reports if not r.ok]
+    if failed:
+        click.echo(f"{len(failed)} 个模板有问题：{'、'.join(r.path.name for r in failed)}", err=True)
+        sys.exit(1)
 
 
 @main.command("schema")

@@ -1,0 +1,435 @@
+"""Context building: a validated case and its risk assessment in, document contexts out.
+
+Every figure a document prints is computed here, once, from the case: the
+participant counts, survey rates, adoption counts, risk values and levels.
+Templates only place them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable, Optional, get_args
+
+from ..model import case as m
+from ..risk.engine import Assessment, FactorScore
+from ..risk.profile import RiskProfile
+from ..render.markdown_docx import Md
+from .fmt import cn_date, joined, number, percent, period, index4
+from .models import (
+    AnswerCtx,
+    AuthorityCtx,
+    CaseContext,
+    CategoryCountCtx,
+    CategoryRisksCtx,
+    ConsultationCtx,
+    DimensionCtx,
+    DocCtx,
+    FactorCtx,
+    FilingCtx,
+    LeadingGroupCtx,
+    MatterCtx,
+    MeasureCtx,
+    MeetingCtx,
+    OpinionCtx,
+    PersonCtx,
+    PlanCtx,
+    PublicityCtx,
+    QuestionCtx,
+    ReportCtx,
+    ResponseLevelCtx,
+    RiskCtx,
+    ScheduleRowCtx,
+    StabilityCtx,
+    StatementCtx,
+    SummaryCtx,
+    SurveyCtx,
+    TeamMemberCtx,
+    VisitsCtx,
+    WorkGroupCtx,
+)
+
+PARTICIPANT_ORDER = get_args(m.ParticipantCategory)
+OPPOSE_WORDS = ("不支持", "反对")
+
+
+def md(text: Optional[str]) -> Optional[Md]:
+    return Md(text) if text and text.strip() else None
+
+
+def person(p: Optional[m.Person]) -> Optional[PersonCtx]:
+    if p is None:
+        return None
+    return PersonCtx(
+        name=p.name,
+        title=p.title,
+        text=f"{p.name}（{p.title}）" if p.title else p.name,
+        phone=getattr(p, "phone", None),
+    )
+
+
+def matter_ctx(matter: m.Matter) -> MatterCtx:
+    a = matter.affected
+    affected = None
+    if a and (a.areas or a.households is not None or a.persons is not None):
+        areas = f"{joined(a.areas)}{len(a.areas)}个村（社区）" if a.areas else ""
+        counts = "".join(
+            f"{n}{unit}" for n, unit in ((a.households, "户"), (a.persons, "人")) if n is not None
+        )
+        affected = "，".join(x for x in (areas, counts) if x)
+    return MatterCtx(
+        name=matter.name,
+        category=matter.category,
+        summary=Md(matter.summary),
+        location=matter.location,
+        scale=matter.scale,
+        investment=f"{number(matter.investment_wan_yuan)}万元" if matter.investment_wan_yuan is not None else None,
+        areas=list(a.areas) if a else [],
+        affected=affected,
+        planned_start=cn_date(matter.planned_start) or None,
+        legal_basis=list(matter.legal_basis),
+    )
+
+
+def authority_ctx(auth: m.Authority) -> AuthorityCtx:
+    return AuthorityCtx(
+        name=auth.name,
+        party_committee=auth.party_committee,
+        lead_office=auth.lead_office,
+        cooperating_units=list(auth.cooperating_units),
+        cooperating=joined(auth.cooperating_units) or None,
+        decision_body=auth.decision_body or auth.name,
+        filing_office=auth.filing_office,
+        contact=person(auth.contact),
+    )
+
+
+def leading_group_ctx(group: m.LeadingGroup) -> LeadingGroupCtx:
+    office = group.office
+    return LeadingGroupCtx(
+        leader=person(group.leader),
+        deputy_leaders=[person(p) for p in group.deputy_leaders],
+        members=[person(p) for p in group.members],
+        office_location=office.location if office else None,
+        office_director=person(office.director) if office else None,
+    )
+
+
+DIMENSION_LABELS = (
+    ("legality", "合法性"),
+    ("rationality", "合理性"),
+    ("feasibility", "可行性"),
+    ("controllability", "可控性"),
+)
+
+
+def plan_ctx(plan: m.Plan) -> PlanCtx:
+    dims = plan.dimensions
+    return PlanCtx(
+        issued_on=cn_date(plan.issued_on),
+        doc_number=plan.doc_number,
+        scope=md(plan.scope),
+        dimensions=[
+            DimensionCtx(label=label, text=Md(getattr(dims, key)))
+            for key, label in DIMENSION_LABELS
+            if dims and md(getattr(dims, key))
+        ],
+        methods=list(plan.methods),
+        methods_text=joined(plan.methods) or None,
+        schedule=[
+            ScheduleRowCtx(no=i, step=s.step, period=period(s.start, s.end), tasks=s.tasks)
+            for i, s in enumerate(plan.schedule, 1)
+        ],
+        requirements=list(plan.requirements),
+    )
+
+
+# ---------------------------------------------------------- consultation
+
+
+def survey_ctx(s: m.Survey) -> SurveyCtx:
+    questions = []
+    # The first question that defines support answers gives the survey's support rate.
+    headline, headline_ctx = None, None
+    for no, q in enumerate(s.questions, 1):
+        support = sum(q.answers.get(opt, 0) for opt in q.support_answers) if q.support_answers else None
+        questions.append(
+            QuestionCtx(
+                no=no,
+                text=q.text,
+                multiple=q.multiple,
+                answers=[AnswerCtx(option=o, count=c, rate=percent(c, s.valid)) for o, c in q.answers.items()],
+                support_count=support,
+                support_rate=percent(support, s.valid) if support is not None else None,
+            )
+        )
+        if support is not None and headline is None:
+            headline, headline_ctx = q, questions[-1]
+    oppose = None
+    if headline is not None:
+        oppose = sum(c for o, c in headline.answers.items() if o.startswith(OPPOSE_WORDS))
+    support_total = headline_ctx.support_count if headline_ctx else None
+    return SurveyCtx(
+        period=period(s.start, s.end),
+        scope=s.scope,
+        issued=s.issued,
+        returned=s.returned,
+        valid=s.valid,
+        response_rate=percent(s.returned, s.issued),
+        valid_rate=percent(s.valid, s.returned),
+        support_question=headline.text if headline else None,
+        support_count=support_total,
+        support_rate=percent(support_total, s.valid) if support_total is not None else None,
+        oppose_count=oppose,
+        oppose_rate=percent(oppose, s.valid) if oppose is not None else None,
+        questions=questions,
+    )
+
+
+def attendance(participants: Iterable[m.Participant]) -> list[CategoryCountCtx]:
+    groups: dict[str, list[m.Participant]] = {}
+    for p in participants:
+        groups.setdefault(p.category, []).append(p)
+    return [
+        CategoryCountCtx(
+            category=cat,
+            count=len(groups[cat]),
+            names=joined(f"{p.name}（{p.unit}）" if p.unit else p.name for p in groups[cat]),
+        )
+        for cat in PARTICIPANT_ORDER
+        if cat in groups
+    ]
+
+
+def meeting_ctx(no: int, meeting: m.Meeting, matter_name: str) -> MeetingCtx:
+    by_name = {p.name: p for p in meeting.participants}
+
+    def speaker_text(name: str) -> str:
+        p = by_name.get(name)
+        if p is None:  # the host
+            return f"{name}（主持人）"
+        return f"{name}（{joined((x for x in (p.category, p.unit) if x), '，')}）"
+
+    clock = ""
+    if meeting.start_time:
+        clock = meeting.start_time.lstrip("0") if not meeting.start_time.startswith("00") else meeting.start_time
+        if meeting.end_time:
+            end = meeting.end_time.lstrip("0") if not meeting.end_time.startswith("00") else meeting.end_time
+            clock += f"—{end}"
+    groups = attendance(meeting.participants)
+    return MeetingCtx(
+        no=no,
+        kind=meeting.kind,
+        title=meeting.title or f"{matter_name}{meeting.kind}",
+        date=cn_date(meeting.date),
+        time=cn_date(meeting.date) + clock,
+        place=meeting.place,
+        host=person(meeting.host),
+        recorder=person(meeting.recorder),
+        participant_count=len(meeting.participants),
+        attendance=groups,
+        attendance_text=joined(f"{g.category}{g.count}人" for g in groups) or None,
+        agenda=list(meeting.agenda),
+        statements=[
+            StatementCtx(no=i, speaker=s.speaker, speaker_text=speaker_text(s.speaker), content=s.content, response=s.response)
+            for i, s in enumerate(meeting.statements, 1)
+        ],
+        resolutions=md(meeting.resolutions),
+    )
+
+
+def opinions_sentence(opinions: list[m.Opinion]) -> Optional[str]:
+    if not opinions:
+        return None
+    counts = Counter(o.adoption for o in opinions)
+    parts = [f"{word}{counts[word]}类" for word in get_args(m.Adoption) if counts[word]]
+    return f"共梳理意见建议{len(opinions)}类，{joined(parts)}"
+
+
+def consultation_ctx(c: Optional[m.Consultation], opinions: list[m.Opinion], matter_name: str) -> ConsultationCtx:
+    c = c or m.Consultation()
+    meetings = [meeting_ctx(i, mt, matter_name) for i, mt in enumerate(c.meetings, 1)]
+    kinds = Counter(mt.kind for mt in c.meetings)
+    meetings_text = joined(f"{k}{kinds[k]}次" for k in get_args(m.MeetingKind) if kinds[k]) or None
+    feedback = [p.feedback_count for p in c.publicity if p.feedback_count is not None]
+    activities = []
+    if c.publicity:
+        activities.append(f"公示{len(c.publicity)}次")
+    if c.survey:
+        activities.append(f"问卷调查{c.survey.issued}份")
+    if c.visits:
+        activities.append(f"实地走访{c.visits.households}户" if c.visits.households is not None else "实地走访")
+    if meetings_text:
+        activities.append(meetings_text)
+    adoption = Counter(o.adoption for o in opinions)
+    return ConsultationCtx(
+        any=bool(activities),
+        publicity=[
+            PublicityCtx(
+                no=i,
+                period=period(p.start, p.end),
+                days=(p.end - p.start).days + 1,
+                channels=joined(p.channels) or None,
+                feedback_count=p.feedback_count,
+            )
+            for i, p in enumerate(c.publicity, 1)
+        ],
+        publicity_feedback=sum(feedback) if feedback else None,
+        survey=survey_ctx(c.survey) if c.survey else None,
+        visits=VisitsCtx(period=period(c.visits.start, c.visits.end), households=c.visits.households, findings=md(c.visits.findings))
+        if c.visits
+        else None,
+        meetings=meetings,
+        meetings_text=meetings_text,
+        participants_total=sum(len(mt.participants) for mt in c.meetings),
+        activities_text=joined(activities) or None,
+        opinions=[
+            OpinionCtx(no=i, topic=o.topic, source=o.source, count=o.count, adoption=o.adoption, response=o.response)
+            for i, o in enumerate(opinions, 1)
+        ],
+        opinions_sentence=opinions_sentence(opinions),
+        adopted=adoption["采纳"],
+        partly_adopted=adoption["部分采纳"],
+        rejected=adoption["不予采纳"],
+    )
+
+
+# ------------------------------------------------------------------ risk
+
+
+def _value(v: float) -> str:
+    return f"{v:g}"
+
+
+def factor_ctx(no: int, f: FactorScore, first_measure_no: int) -> FactorCtx:
+    r = f.risk
+    return FactorCtx(
+        no=no,
+        id=r.id,
+        category=r.category,
+        name=r.name,
+        description=md(r.description),
+        weight=f"{f.weight:.4f}".rstrip("0").rstrip(".") if f.weight else "0",
+        probability=r.probability,
+        p=_value(f.p),
+        impact=r.impact,
+        i=_value(f.i),
+        r=f"{f.r:.2f}",
+        degree=f.degree,
+        residual_probability=r.residual_probability or r.probability,
+        residual_p=_value(f.residual_p),
+        residual_impact=r.residual_impact or r.impact,
+        residual_i=_value(f.residual_i),
+        residual_r=f"{f.residual_r:.2f}",
+        residual_degree=f.residual_degree,
+        measures=[
+            MeasureCtx(
+                no=first_measure_no + k,
+                risk_id=r.id,
+                risk_name=r.name,
+                action=ms.action,
+                owner_unit=ms.owner_unit,
+                owner_person=ms.owner_person,
+                deadline=cn_date(ms.deadline) or None,
+            )
+            for k, ms in enumerate(r.measures)
+        ],
+    )
+
+
+def risk_ctx(a: Assessment, profile: RiskProfile, assessed_level: Optional[str]) -> RiskCtx:
+    factors, next_measure = [], 1
+    for no, f in enumerate(a.factors, 1):
+        factors.append(factor_ctx(no, f, next_measure))
+        next_measure += len(f.risk.measures)
+    categories: dict[str, list[FactorCtx]] = {}
+    for f in factors:
+        categories.setdefault(f.category or "其他", []).append(f)
+    weights = "各风险因素权重相等" if not a.weights_given else "各风险因素权重按重要程度确定"
+    return RiskCtx(
+        count=len(factors),
+        factors=factors,
+        by_category=[CategoryRisksCtx(category=k, factors=v) for k, v in categories.items()],
+        measures=[ms for f in factors for ms in f.measures],
+        weights_text=weights,
+        initial_index=index4(a.initial.index),
+        initial_level=a.initial.level,
+        residual_index=index4(a.residual.index),
+        residual_level=a.residual.level,
+        assessed_level=assessed_level,
+        final_level=a.final_level,
+        advice=a.advice,
+        advice_detail=a.advice_detail,
+        main_risks=joined(f"{f.name}（{f.degree}）" for f in sorted(factors, key=lambda f: -float(f.r))),
+        profile_name=profile.name,
+    )
+
+
+# --------------------------------------------------------- the documents
+
+
+def stability_ctx(case: m.Case) -> StabilityCtx:
+    s = case.stability_plan
+    lg = case.leading_group
+    command = s.command if s else None
+    commander = (command.commander if command else None) or lg.leader
+    deputies = (command.deputy_commanders if command and command.commander else None) or lg.deputy_leaders
+    return StabilityCtx(
+        issued_on=cn_date(s.issued_on if s else case.report.issued_on),
+        given=s is not None,
+        principles=list(s.principles) if s else [],
+        commander=person(commander),
+        deputy_commanders=[person(p) for p in deputies],
+        groups=[
+            WorkGroupCtx(name=g.name, lead_unit=g.lead_unit, leader=person(g.leader), duties=g.duties)
+            for g in (s.groups if s else [])
+        ],
+        indicators=list(s.early_warning.indicators) if s and s.early_warning else [],
+        reporting=md(s.early_warning.reporting) if s and s.early_warning else None,
+        response_levels=[
+            ResponseLevelCtx(level=r.level, trigger=r.trigger, actions=r.actions) for r in (s.response_levels if s else [])
+        ],
+        aftermath=md(s.aftermath) if s else None,
+        support=md(s.support) if s else None,
+        contacts=[person(c) for c in (s.contacts if s else [])],
+    )
+
+
+def build_case_context(case: m.Case, assessment: Assessment, profile: RiskProfile) -> CaseContext:
+    """The context shared by all documents of one case (``doc`` is a placeholder until ``for_document``)."""
+    decision = case.filing.decision or m.Decision()
+    summary = case.summary
+    return CaseContext(
+        case_id=case.case_id,
+        doc=DocCtx(kind="", title="", issued_on=""),
+        matter=matter_ctx(case.matter),
+        authority=authority_ctx(case.authority),
+        leading_group=leading_group_ctx(case.leading_group),
+        work_team=[TeamMemberCtx(**person(t).model_dump(), duty=t.duty) for t in case.work_team],
+        plan=plan_ctx(case.plan),
+        consultation=consultation_ctx(case.consultation, list(case.opinions), case.matter.name),
+        risk=risk_ctx(assessment, profile, case.report.assessed_level),
+        report=ReportCtx(
+            issued_on=cn_date(case.report.issued_on),
+            assessor=case.report.assessor or case.authority.name,
+            social_environment=md(case.report.social_environment),
+            conclusion=md(case.report.conclusion),
+            recommendations=list(case.report.recommendations),
+        ),
+        stability=stability_ctx(case),
+        summary=SummaryCtx(
+            issued_on=cn_date(summary.issued_on if summary else case.filing.filed_on),
+            recipient=(summary.recipient if summary and summary.recipient else None)
+            or case.authority.filing_office
+            or "市维稳办",
+            problems=list(summary.problems) if summary else [],
+            next_steps=list(summary.next_steps) if summary else [],
+        ),
+        filing=FilingCtx(
+            filed_on=cn_date(case.filing.filed_on),
+            number=case.filing.number,
+            decision_body=decision.body or case.authority.decision_body or case.authority.name,
+            decision_date=cn_date(decision.date) or None,
+            decision_result=decision.result,
+            decision_content=decision.content,
+        ),
+    )

@@ -1,0 +1,52 @@
+"""How numbers, dates and periods are written in the documents."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Iterable, Optional
+
+from ..render.environment import cn_date
+
+__all__ = ["cn_date", "period", "percent", "number", "index4", "joined", "CN_DIGITS", "cn_number"]
+
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 12 → 十二, 20 → 二十 (for 第一次, 一是, ordinal headings up to 99)."""
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+
+
+def period(start: date, end: date) -> str:
+    """2026年3月9日至3月18日; a single day prints once."""
+    if start == end:
+        return cn_date(start)
+    if start.year == end.year:
+        tail = f"{end.month}月{end.day}日" if start.month != end.month else f"{end.day}日"
+        return f"{cn_date(start)}至{tail}"
+    return f"{cn_date(start)}至{cn_date(end)}"
+
+
+def percent(part: int, whole: int) -> Optional[str]:
+    """97.33% (two decimals); None when the whole is zero."""
+    if not whole:
+        return None
+    return f"{part * 100 / whole:.2f}%"
+
+
+def number(value) -> str:
+    """2680 → 2680; 2680.5 → 2680.5 (no trailing .0)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value}"
+
+
+def index4(value: float) -> str:
+    return f"{value:.4f}"
+
+
+def joined(items: Iterable[str], sep: str = "、") -> str:
+    return sep.join(items)

@@ -1,0 +1,155 @@
+"""The rendering engine: a .docx template and a context in, .docx bytes out.
+
+A template is read and compiled once (``CompiledTemplate``): its body goes
+through docxtpl's tag clean-up and Jinja compilation, every other part of the
+package is kept as bytes. Rendering runs the compiled body in the sandboxed
+environment, appends the list numberings the Markdown narratives asked for,
+writes the document properties from the context and zips the parts back in
+their original order with fixed timestamps, so the same context always gives
+the same bytes and untouched parts are copied, not re-serialised.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Mapping
+from xml.sax.saxutils import escape
+
+from docxtpl import DocxTemplate
+from jinja2 import TemplateError
+from jinja2.sandbox import SecurityError
+from lxml import etree
+
+from .docx_package import read_zip, write_zip
+from .environment import make_environment
+from .markdown_docx import NumberingAllocator, current_numbering
+
+DOCUMENT = "word/document.xml"
+NUMBERING = "word/numbering.xml"
+CORE = "docProps/core.xml"
+
+_BODY = re.compile(r"(<w:body>)(.*)(</w:body>)", re.DOTALL)
+_PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.DOTALL)
+_P_STYLE = re.compile(r'<w:pStyle w:val="([^"]+)"/>')
+_MARKDOWN_TAG = re.compile(r"^\s*\{\{p\s+(.*?)\s*\}\}\s*$", re.DOTALL)
+
+
+class TemplateRenderError(Exception):
+    """A template could not be compiled or rendered: names the template and the reason."""
+
+    def __init__(self, template: str, reason: str):
+        super().__init__(f"模板「{template}」出错：{reason}")
+        self.template = template
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class DocumentProperties:
+    """What goes into docProps/core.xml."""
+
+    title: str
+    author: str
+    subject: str = ""
+    keywords: str = ""
+    issued_on: date | None = None
+
+
+def _styled_markdown_paragraphs(body: str) -> str:
+    """``{{p expr}}`` alone in a paragraph → that paragraph's style passed to the ``paragraphs`` filter.
+
+    docxtpl would drop the placeholder paragraph's properties; keeping its style
+    lets a clerk restyle a narrative by restyling its placeholder in Word.
+    """
+
+    def rewrite(match: re.Match) -> str:
+        xml = match.group(0)
+        text = html.unescape(re.sub(r"<[^>]+>", "", xml))
+        tag = _MARKDOWN_TAG.match(text)
+        if not tag:
+            return xml
+        style = _P_STYLE.search(xml.split("</w:pPr>")[0]) if "<w:pPr>" in xml else None
+        style_arg = f'"{style.group(1)}"' if style else "none"
+        return "{{ (" + tag.group(1) + ")|paragraphs(" + style_arg + ") }}"
+
+    return _PARAGRAPH.sub(rewrite, body)
+
+
+def template_source(document_xml: str) -> str:
+    """The Jinja source of a template's body (what is compiled, and what ``templates check`` reads)."""
+    match = _BODY.search(document_xml)
+    if not match:
+        raise ValueError("word/document.xml 中没有正文（w:body）")
+    body = _styled_markdown_paragraphs(match.group(2))
+    # docxtpl's clean-up: merges tags split across runs, handles {%p %}, {%tr %}, {%tc %}.
+    body = DocxTemplate.patch_xml(None, body)  # patch_xml uses no instance state
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", body)
+
+
+class CompiledTemplate:
+    """One .docx template, parsed and compiled once, rendered many times."""
+
+    env = make_environment()
+
+    def __init__(self, path: Path, name: str | None = None):
+        self.path = Path(path)
+        self.name = name or self.path.name
+        try:
+            self.parts = read_zip(self.path.read_bytes())
+            document = self.parts[DOCUMENT].decode("utf-8")
+            match = _BODY.search(document)
+            self.head, self.tail = document[: match.start(2)], document[match.end(2) :]
+            self.source = template_source(document)
+            self.compiled = self.env.from_string(self.source)
+        except (OSError, KeyError, AttributeError, ValueError) as exc:
+            raise TemplateRenderError(self.name, f"不是有效的 Word 模板（{exc}）") from exc
+        except TemplateError as exc:
+            raise TemplateRenderError(self.name, f"模板标签有误：{exc}") from exc
+
+    def render(self, context: Mapping[str, Any], props: DocumentProperties) -> bytes:
+        numbering = NumberingAllocator()
+        token = current_numbering.set(numbering)
+        try:
+            body = self.compiled.render(context)
+        except SecurityError as exc:
+            raise TemplateRenderError(self.name, f"模板试图执行不允许的操作（{exc}）") from exc
+        except TemplateError as exc:
+            raise TemplateRenderError(self.name, f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            current_numbering.reset(token)
+        body = re.sub(r"\n<w:p([ >])", r"<w:p\1", body)
+        body = DocxTemplate.resolve_listing(None, body)  # \n → line break, \t → tab inside runs
+        document = self.head + body + self.tail
+        try:
+            etree.fromstring(document.encode("utf-8"))
+        except etree.XMLSyntaxError as exc:
+            raise TemplateRenderError(self.name, f"渲染结果不是有效的文档（{exc}）") from exc
+        parts = dict(self.parts)
+        parts[DOCUMENT] = document.encode("utf-8")
+        if numbering.allocated:
+            xml = parts[NUMBERING].decode("utf-8")
+            parts[NUMBERING] = xml.replace("</w:numbering>", numbering.numbering_xml() + "</w:numbering>").encode()
+        parts[CORE] = core_properties(props)
+        return write_zip(parts.items())
+
+
+def core_properties(props: DocumentProperties) -> bytes:
+    stamp = f"{(props.issued_on or date(2000, 1, 1)).isoformat()}T00:00:00Z"
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(props.title)}</dc:title>"
+        f"<dc:subject>{escape(props.subject)}</dc:subject>"
+        f"<dc:creator>{escape(props.author)}</dc:creator>"
+        f"<cp:keywords>{escape(props.keywords)}</cp:keywords>"
+        f"<cp:lastModifiedBy>{escape(props.author)}</cp:lastModifiedBy>"
+        "<cp:revision>1</cp:revision>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        "</cp:coreProperties>"
+    ).encode("utf-8")

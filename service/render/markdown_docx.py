@@ -1,0 +1,158 @@
+"""Markdown narratives → real Word paragraphs.
+
+Takes the Markdown a clerk wrote in a narrative field (paragraphs, ``-`` and
+``1.`` lists, ``**bold**``, ``*italic*``) and gives WordprocessingML
+paragraphs in a named paragraph style, with real list numbering. Parsing is
+done by the ``markdown`` package; its HTML is walked with lxml.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+from dataclasses import dataclass, field
+
+import markdown
+from lxml import html as lxml_html
+from markupsafe import Markup, escape
+
+from .wordml import paragraph, text_run
+
+# Numbering instances (w:num) defined by every template: see doc_templates/build.py.
+BULLET_NUM_ID = 2
+ORDERED_ABSTRACT_ID = 3
+FIRST_DYNAMIC_NUM_ID = 100
+
+
+@dataclass
+class NumberingAllocator:
+    """Hands out one restarting ordered-list numbering instance per list, for one render."""
+
+    next_id: int = FIRST_DYNAMIC_NUM_ID
+    allocated: list[int] = field(default_factory=list)
+
+    def new_ordered_list(self) -> int:
+        num_id = self.next_id
+        self.next_id += 1
+        self.allocated.append(num_id)
+        return num_id
+
+    def numbering_xml(self) -> str:
+        """The ``w:num`` elements to append to numbering.xml."""
+        return "".join(
+            f'<w:num w:numId="{n}"><w:abstractNumId w:val="{ORDERED_ABSTRACT_ID}"/>'
+            f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+            for n in self.allocated
+        )
+
+
+current_numbering: contextvars.ContextVar[NumberingAllocator] = contextvars.ContextVar("current_numbering")
+
+_parsers = threading.local()
+
+
+def _parser() -> markdown.Markdown:
+    """One Markdown parser per thread (a parser keeps state between calls)."""
+    if not hasattr(_parsers, "md"):
+        _parsers.md = markdown.Markdown(extensions=["sane_lists", "nl2br"], output_format="html")
+    return _parsers.md
+
+
+class Md:
+    """A narrative field. In a ``{{p …}}`` paragraph it becomes Word paragraphs; inline it is plain text."""
+
+    __slots__ = ("source",)
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def __str__(self) -> str:
+        return self.source
+
+    def __html__(self) -> str:  # inline use: the text itself, escaped, never markup
+        return str(escape(self.source))
+
+    def __bool__(self) -> bool:
+        return bool(self.source.strip())
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Md) and other.source == self.source
+
+    def __hash__(self) -> int:
+        return hash(self.source)
+
+    def __repr__(self) -> str:
+        return f"Md({self.source!r})"
+
+    def to_wordml(self, style: str | None) -> str:
+        return markdown_to_wordml(self.source, style)
+
+
+def markdown_to_wordml(source: str, style: str | None) -> str:
+    # User text is data: escape what Markdown would take for raw HTML, so that
+    # "<b>" or "&nbsp;" come out exactly as typed.
+    safe = source.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    html = _parser().reset().convert(safe)
+    if not html.strip():
+        return ""
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    return "".join(_block(el, style) for el in root)
+
+
+def _block(el, style) -> str:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag in ("ul", "ol"):
+        num_id = BULLET_NUM_ID if tag == "ul" else _allocator().new_ordered_list()
+        numbering = f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
+        return "".join(
+            paragraph(_inline(li), style, numbering) for li in el if getattr(li, "tag", None) == "li"
+        )
+    if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return paragraph(_inline(el, bold=True), style)
+    if tag == "hr":
+        return ""
+    return paragraph(_inline(el), style)
+
+
+def _allocator() -> NumberingAllocator:
+    try:
+        return current_numbering.get()
+    except LookupError:  # rendering outside the engine: numbering restarts are lost, text is not
+        allocator = NumberingAllocator()
+        current_numbering.set(allocator)
+        return allocator
+
+
+def _inline(el, bold: bool = False, italic: bool = False) -> str:
+    """The runs of an element: its text, its children (formatted), their tails."""
+    rpr = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
+    runs = [text_run(el.text, rpr)] if el.text else []
+    for child in el:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == "br":
+            runs.append("<w:r><w:br/></w:r>")
+        elif tag in ("ul", "ol", "p"):  # nested block inside a list item: keep its text in the same paragraph
+            runs.append("<w:r><w:br/></w:r>" + _inline(child, bold, italic))
+        else:
+            runs.append(
+                _inline(child, bold or tag in ("strong", "b"), italic or tag in ("em", "i"))
+            )
+        if child.tail:
+            runs.append(text_run(child.tail.lstrip("\n") if tag == "br" else child.tail, rpr))
+    return "".join(runs)
+
+
+def as_paragraphs(value, style: str | None = None) -> Markup:
+    """Jinja filter behind ``{{p …}}``: any value → one or more paragraphs in ``style``."""
+    if isinstance(value, Md):
+        xml = value.to_wordml(style)
+    elif isinstance(value, (list, tuple)):
+        xml = "".join(as_paragraphs(item, style) for item in value)
+    elif value is None:
+        xml = ""
+    elif hasattr(value, "__html__") and not isinstance(value, str):
+        xml = value.__html__()
+    else:
+        xml = "".join(paragraph(text_run(line), style) for line in str(value).split("\n\n"))
+    # A table cell must hold a paragraph: never leave the place empty.
+    return Markup(xml or paragraph("", style))

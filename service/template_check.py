@@ -1,0 +1,197 @@
+"""The template contract: every name a template uses must be in its documented context.
+
+Takes a template folder; gives, per template, the context paths it uses and
+the problems found (a tag that does not compile, a name or field the context
+model does not provide). Used by ``wenping templates check`` and the tests.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from jinja2 import TemplateSyntaxError, nodes
+from pydantic import BaseModel
+
+from .context.models import CaseContext, IndexContext, MinutesContext
+from .render.engine import CompiledTemplate, TemplateRenderError
+
+CONTEXT_OF: dict[str, type[BaseModel]] = {
+    "filing_form": CaseContext,
+    "plan": CaseContext,
+    "minutes": MinutesContext,
+    "report": CaseContext,
+    "stability_plan": CaseContext,
+    "summary": CaseContext,
+    "index": IndexContext,
+}
+
+UNKNOWN = object()  # a value whose type the checker does not follow (loop, filters, literals)
+
+
+@dataclass
+class TemplateReport:
+    kind: str
+    path: Path
+    variables: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def leaf_variables(self) -> list[str]:
+        """The paths printed, without the prefixes of longer ones (matter.name, not matter)."""
+        used = self.variables
+        return sorted(v for v in used if not any(o.startswith((v + ".", v + "[]")) for o in used))
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Union or str(origin) == "<class 'types.UnionType'>":
+            tp = next(a for a in typing.get_args(tp) if a is not type(None))
+        elif origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        else:
+            return tp
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def _item_type(tp: Any) -> Any:
+    tp = _unwrap(tp)
+    if typing.get_origin(tp) in (list, tuple):
+        return _unwrap(typing.get_args(tp)[0])
+    return UNKNOWN
+
+
+class _Walker:
+    def __init__(self, root: type[BaseModel], report: TemplateReport, env_globals: set[str]):
+        self.root = root
+        self.report = report
+        self.globals = env_globals | {"loop"}
+
+    # Each scope maps a local name to (type, dotted path it stands for).
+    def walk(self, node: nodes.Node, scope: dict[str, tuple[Any, str]]) -> None:
+        if isinstance(node, nodes.For):
+            item, path = self.resolve(node.iter, scope)
+            inner = dict(scope)
+            for target in _names(node.target):
+                inner[target] = (_item_type(item) if item is not UNKNOWN else UNKNOWN, f"{path}[]" if path else "")
+            for child in node.body:
+                self.walk(child, inner)
+            for child in node.else_:
+                self.walk(child, scope)
+            if node.test is not None:
+                self.walk(node.test, inner)
+            return
+        if isinstance(node, (nodes.Assign, nodes.AssignBlock)):
+            for child in node.iter_child_nodes(exclude=("target",)):
+                self.walk(child, scope)
+            for target in _names(node.target):
+                scope[target] = (UNKNOWN, "")
+            return
+        if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)):
+            self.resolve(node, scope)
+            return
+        for child in node.iter_child_nodes():
+            self.walk(child, scope)
+
+    def resolve(self, node: nodes.Node, scope) -> tuple[Any, str]:
+        if isinstance(node, nodes.Name):
+            if node.name in scope:
+                return scope[node.name]
+            fields = self.root.model_fields
+            if node.name in fields:
+                self.report.variables.add(node.name)
+                return _unwrap(fields[node.name].annotation), node.name
+            if node.name not in self.globals:
+                self.report.problems.append(f"使用了上下文中没有的变量「{node.name}」")
+            return UNKNOWN, ""
+        if isinstance(node, nodes.Getattr):
+            owner, path = self.resolve(node.node, scope)
+            if _is_model(owner):
+                full = f"{path}.{node.attr}" if path else node.attr
+                if node.attr in owner.model_fields:
+                    self.report.variables.add(full)
+                    return _unwrap(owner.model_fields[node.attr].annotation), full
+                self.report.problems.append(f"使用了上下文中没有的变量「{full}」")
+            return UNKNOWN, ""
+        if isinstance(node, nodes.Getitem):
+            owner, path = self.resolve(node.node, scope)
+            self.walk(node.arg, scope)
+            return (_item_type(owner), f"{path}[]") if owner is not UNKNOWN else (UNKNOWN, "")
+        self.walk(node, scope)
+        return UNKNOWN, ""
+
+
+def _names(target: nodes.Node) -> list[str]:
+    if isinstance(target, nodes.Name):
+        return [target.name]
+    if isinstance(target, nodes.Tuple):
+        return [n for item in target.items for n in _names(item)]
+    return []
+
+
+def check_template(kind: str, path: Path) -> TemplateReport:
+    report = TemplateReport(kind, path)
+    if not path.exists():
+        report.problems.append("模板文件不存在")
+        return report
+    try:
+        compiled = CompiledTemplate(path, f"{path.parent.name}/{path.name}")
+        tree = compiled.env.parse(compiled.source)
+    except TemplateRenderError as exc:
+        report.problems.append(exc.reason)
+        return report
+    except TemplateSyntaxError as exc:
+        report.problems.append(f"模板标签有误：{exc.message}")
+        return report
+    _Walker(CONTEXT_OF[kind], report, set(compiled.env.globals)).walk(tree, {})
+    return report
+
+
+def check_folder(folder: Path, kinds: Optional[list[str]] = None, require_all: bool = True) -> list[TemplateReport]:
+    """Check every template of a set; a set may omit kinds when ``require_all`` is false (it falls back)."""
+    folder = Path(folder)
+    reports = []
+    for kind in kinds or list(CONTEXT_OF):
+        path = folder / f"{kind}.docx"
+        if path.exists() or require_all:
+            reports.append(check_template(kind, path))
+    return reports
+
+
+def variables_markdown() -> str:
+    """The variable reference of doc_templates/README.md, generated from the context models."""
+    lines: list[str] = []
+
+    def walk(model: type[BaseModel], prefix: str, only: Optional[set[str]] = None) -> None:
+        for name, info in model.model_fields.items():
+            if only is not None and name not in only:
+                continue
+            tp = _unwrap(info.annotation)
+            item = _item_type(tp)
+            path = f"{prefix}{name}"
+            if item is not UNKNOWN and _is_model(item):
+                lines.append(f"| `{path}` | {info.description}（列表：`{{%p for x in {path} %}}`） |")
+                walk(item, path + "[].")
+            else:
+                lines.append(f"| `{path}` | {info.description} |")
+                if _is_model(tp):
+                    walk(tp, path + ".")
+
+    def table(heading: str, model: type[BaseModel], only: Optional[set[str]] = None) -> None:
+        lines.extend([heading, "", "| 变量 | 含义 |", "|---|---|"])
+        walk(model, "", only)
+        lines.append("")
+
+    table("### 所有文书共有的变量", CaseContext)
+    table("### 会议纪要（minutes.docx）另有", MinutesContext, {"meeting"})
+    table("### 目录（index.docx）另有", IndexContext, {"entries", "has_pages"})
+    return "\n".join(lines)

@@ -1,0 +1,126 @@
+"""The rendering engine: user text verbatim, Markdown as real Word structure, strict templates."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from docx.oxml.ns import qn
+
+from service.generate import generate, render_document
+from service.render import CompiledTemplate, DocumentProperties, TemplateRenderError
+from service.templates import DEFAULT_SET
+
+from .helpers import by_kind, documents, paragraphs, text_of
+
+HOSTILE = "A&B <项目> \"引号\" 'single' {{ 7*7 }} {% if x %} {_{ y }_} {#c#} 𠀀𝒳😀 \\n"
+
+
+@pytest.fixture(scope="module")
+def hostile_package(sample_data):
+    case = copy.deepcopy(sample_data)
+    case["matter"]["name"] = HOSTILE
+    case["matter"]["summary"] = (
+        "第一段 **加粗** 与 *倾斜*，<b>不是标签</b> &amp; {{ x }} 原样。\n"
+        "同段第二行\n\n"
+        "1. 甲\n2. 乙\n\n"
+        "中间段落\n\n"
+        "1. 丙\n2. 丁\n\n"
+        "- 戊\n- 己"
+    )
+    case["consultation"]["meetings"][0]["statements"][0]["content"] = "第一行\n第二行\t制表"
+    case["authority"]["contact"]["phone"] = "0771-<5821234>&"
+    return generate(case).data
+
+
+def test_user_text_verbatim_everywhere(hostile_package):
+    docs = documents(hostile_package)
+    for name, document in docs.items():
+        if name.startswith(("01_", "00_")):
+            continue  # the filing form and index name the matter differently
+        assert HOSTILE in text_of(document), name
+
+
+def test_core_properties_verbatim(hostile_package):
+    (report,) = by_kind(hostile_package, "report")
+    assert report.core_properties.title == f"{HOSTILE}社会稳定风险评估报告"
+
+
+def test_newlines_and_tabs_kept(hostile_package):
+    minutes = text_of(by_kind(hostile_package, "minutes")[0])
+    assert "第一行\n第二行\t制表" in minutes
+
+
+def test_markdown_becomes_word_structure(hostile_package):
+    (report,) = by_kind(hostile_package, "report")
+    paras = paragraphs(report)
+    first = next(p for p in paras if p.text.startswith("第一段"))
+    assert first.text == "第一段 加粗 与 倾斜，<b>不是标签</b> &amp; {{ x }} 原样。\n同段第二行"
+    assert [r.text for r in first.runs if r.bold] == ["加粗"]
+    assert [r.text for r in first.runs if r.italic] == ["倾斜"]
+    assert first.style.name == "Normal"
+
+    def num_id(p):
+        num = p._p.find(qn("w:pPr") + "/" + qn("w:numPr") + "/" + qn("w:numId"))
+        return None if num is None else num.get(qn("w:val"))
+
+    items = {p.text: num_id(p) for p in paras if p.text in ("甲", "乙", "丙", "丁", "戊", "己")}
+    assert items["甲"] == items["乙"] and items["丙"] == items["丁"]
+    assert items["甲"] != items["丙"], "each numbered list restarts at 1"
+    assert items["戊"] == items["己"] == "2"  # the bullet list numbering of the template
+    numbering = report.part.numbering_part.element
+    restarts = numbering.findall(qn("w:num"))
+    assert {n.get(qn("w:numId")) for n in restarts} >= {items["甲"], items["丙"]}
+
+
+def test_strict_undefined_is_an_error(tmp_path):
+    template = CompiledTemplate(DEFAULT_SET / "plan.docx")
+    with pytest.raises(TemplateRenderError) as err:
+        template.render({"matter": {}}, DocumentProperties(title="t", author="a"))
+    assert "plan.docx" in str(err.value)
+
+
+def test_template_cannot_reach_python_internals(tmp_path):
+    from .test_templates import template_with
+
+    path = template_with(tmp_path, "{{ matter.__class__.__mro__ }}")
+    with pytest.raises(TemplateRenderError):
+        CompiledTemplate(path).render({"matter": "x"}, DocumentProperties(title="t", author="a"))
+
+
+def test_single_document(sample_data):
+    minutes = render_document(sample_data, "minutes", meeting=2)
+    assert minutes.name == "04_镇西北片土地整理项目社会稳定风险评估听证会纪要.docx"
+    with pytest.raises(Exception, match="第 3 次会议"):
+        render_document(sample_data, "minutes", meeting=3)
+
+
+# ------------------------------------------------------------ minimal case
+
+FORBIDDEN = ("None", "null", "nan", "{{", "{%", "}}", "%}")
+
+
+def test_minimal_case_reads_complete(minimal_data):
+    package = generate(minimal_data).data
+    docs = documents(package)
+    assert len(docs) == 6  # index + five documents: no meetings, no minutes
+    for name, document in docs.items():
+        text = text_of(document)
+        for token in FORBIDDEN:
+            assert token not in text, (name, token)
+        for p in paragraphs(document):
+            if p.style.name in ("一级标题", "二级标题", "三级标题", "Title"):
+                assert p.text.strip(), f"empty heading in {name}"
+        for table in document.tables:
+            assert len(table.rows) > 1, f"table without rows in {name}"
+    (stability,) = by_kind(package, "stability_plan")
+    assert "张三任总指挥" in text_of(stability)
+    (summary,) = by_kind(package, "summary")
+    assert "市维稳办：" in text_of(summary)
+
+
+def test_no_none_in_sample(sample_data):
+    for name, document in documents(generate(sample_data).data).items():
+        text = text_of(document)
+        for token in FORBIDDEN:
+            assert token not in text, (name, token)
