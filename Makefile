@@ -7,9 +7,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-# Debian packages: LibreOffice for PDF, Simplified-Chinese fonts (serif, sans, kai),
+# Debian packages: LibreOffice for PDF, Simplified-Chinese fonts (serif: UMing CN, sans: WenQuanYi
+# Zen Hei, kai: UKai CN; see service/pdf/fonts.conf),
 # poppler for reading PDFs back, Chromium for the form's browser tests.
-APT_PACKAGES := libreoffice-writer-nogui python3-uno fontconfig fonts-noto-cjk fonts-noto-cjk-extra \
+APT_PACKAGES := libreoffice-writer-nogui python3-uno fontconfig fonts-arphic-uming fonts-wqy-zenhei \
 	fonts-arphic-ukai fonts-liberation2 poppler-utils chromium
 
 .PHONY: run test venv sysdeps schema templates bench clean
@@ -41,6 +42,10 @@ sysdeps:
 			exit 1; \
 		fi; \
 	fi
+
+# Benchmarks (not part of `make test`): medians beside baselines measured in the same run.
+bench: venv sysdeps
+	@for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; echo; done
 
 # Regenerate the committed JSON Schema from the models.
 schema: venv

@@ -518,7 +518,7 @@ def report_doc() -> str:
         + H(1, "风险估计")
         + T("按照{{ risk.profile_name }}，对各风险因素的发生概率（P）和影响程度（I）分级赋值，单因素风险值R=P×I；"
             "{{ risk.weights_text }}，综合风险指数为各因素风险值的加权和。")
-        + table(cols(0.7, 3.0, 1.0, 1.3, 1.0, 1.3, 1.0, 1.0), ["编号", "风险因素", "权重", "发生概率", "P", "影响程度", "I", "R"],
+        + table(cols(0.7, 2.6, 0.9, 1.2, 0.8, 1.2, 0.8, 1.8), ["编号", "风险因素", "权重", "发生概率", "P", "影响程度", "I", "R（程度）"],
                 ["{{ f.id }}", "{{ f.name }}", "{{ f.weight }}", "{{ f.probability }}", "{{ f.p }}", "{{ f.impact }}", "{{ f.i }}", "{{ f.r }}（{{ f.degree }}）"],
                 loop="f in risk.factors")
         + T("经测算，落实防范化解措施前综合风险指数为{{ risk.initial_index }}，初始风险等级为{{ risk.initial_level }}。")
@@ -663,7 +663,8 @@ def summary_doc() -> str:
 def index_doc() -> str:
     return (
         title("{{ matter.name }}社会稳定风险评估报备材料目录")
-        + P(R("案卷编号："), V("case_id"), R("{% if filing.number %}　　备案编号：{{ filing.number }}{% endif %}"), style="NoIndent")
+        + T("案卷编号：{{ case_id }}", style="NoIndent")
+        + S("if filing.number") + T("备案编号：{{ filing.number }}", style="NoIndent") + S("endif")
         + S("if has_pages")
         + table(cols(0.8, 6.2, 2.0), ["序号", "材料名称", "页码"], ["{{ e.no }}", "{{ e.title }}", "{{ e.pages }}"], loop="e in entries")
         + S("else")

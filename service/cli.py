@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .generate import InvalidCase, UnknownDocument, generate
+from .pdf import ConversionError
 from .render import TemplateRenderError
 from .risk.profile import ProfileError
 from .template_check import check_folder
@@ -119,16 +120,17 @@ def _kinds(values: tuple[str, ...]) -> list[str] | None:
 @main.command("generate")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="输出的 zip 文件（默认：案卷编号_稳评报备材料.zip）。")
+@click.option("--pdf", "pdf", is_flag=True, help="同时生成 PDF 和合订本「稳评报备材料.pdf」（需要 LibreOffice）。")
 @click.option("--only", "only", multiple=True, metavar="KIND", help="只生成这些文书，可重复或用逗号分隔：" + "、".join(KINDS[:-1]))
-def generate_cmd(file: Path, output: Path | None, only: tuple[str, ...]) -> None:
+def generate_cmd(file: Path, output: Path | None, pdf: bool, only: tuple[str, ...]) -> None:
     """由案卷 FILE 生成报备材料包（zip）。"""
     data = _load(file)
     try:
-        package = generate(data, only=_kinds(only))
+        package = generate(data, only=_kinds(only), pdf=pdf)
     except InvalidCase as exc:
         _print_issues(exc.validation)
         sys.exit(1)
-    except (UnknownDocument, TemplateRenderError, ProfileError) as exc:
+    except (UnknownDocument, TemplateRenderError, ProfileError, ConversionError) as exc:
         raise CliError(str(exc)) from None
     target = output or Path(package.file_name)
     try:
@@ -167,6 +169,22 @@ def templates_check_cmd(folder: Path | None) -> None:
 def schema_cmd() -> None:
     """输出案卷的 JSON Schema。"""
     click.echo(dumps(case_schema()), nl=False)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；未配置访问密钥时只能是本机地址。")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="端口（0：任选空闲端口）。")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="工作进程数。")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="每个工作进程的线程数。")
+@click.option("--insecure-no-auth", is_flag=True, help="未配置访问密钥（WENPING_API_KEYS）时仍监听非本机地址（不安全）。")
+def serve_cmd(host: str, port: int, workers: int, threads: int, insecure_no_auth: bool) -> None:
+    """启动网页表单和 HTTP 接口服务（gunicorn）。"""
+    from .web.server import ServeError, serve
+
+    try:
+        serve(host=host, port=port, workers=workers, threads=threads, insecure_no_auth=insecure_no_auth)
+    except ServeError as exc:
+        raise CliError(str(exc)) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,6 +1,6 @@
 """``generate``: one case in, the filing package out. The CLI, the API and the form all call it.
 
-    case JSON → validate (model, rules, risk) → contexts → docx render → package
+    case JSON → validate (model, rules, risk) → contexts → docx render → [PDF] → package
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from typing import Any, Iterable, Optional
 
 from .context.builder import build_case_context
 from .documents import ORDER, PlannedDocument, index_document, plan_documents
+from .filing_pdf import MERGED_NAME, Part, PdfInfo, merge, normalise, page_count, page_ranges
 from .package import Manifest, PackageFile, build_zip, canonical_case_json, sha256
+from .pdf import Converter, shared_converter
 from .risk.profile import active_profile
 from .templates import TemplateSet, default_set
 from .validation import Validation, validate
@@ -67,14 +69,70 @@ def render_docx(doc: PlannedDocument, templates: TemplateSet) -> PackageFile:
     return PackageFile(doc.file_name(".docx"), doc.kind, doc.title, data, meeting=doc.meeting)
 
 
-def generate(data: Any, *, only: Optional[Iterable[str]] = None, templates: Optional[TemplateSet] = None) -> Package:
-    """The complete filing package of one case, as zip bytes and its manifest."""
+def pdf_info(doc: PlannedDocument) -> PdfInfo:
+    props = doc.properties()
+    return PdfInfo(props.title, props.author, props.subject, props.keywords, doc.issued_on)
+
+
+def convert_all(converter: Converter, docs: list[PlannedDocument], files: list[PackageFile]) -> list[PackageFile]:
+    """Each document's PDF, with fixed information and its page count."""
+    pdfs = converter.convert_many([(f.title, f.data) for f in files])
+    result = []
+    for doc, file, raw in zip(docs, files, pdfs):
+        pdf = normalise(raw, pdf_info(doc), file.data)
+        result.append(PackageFile(doc.file_name(".pdf"), doc.kind, doc.title, pdf, page_count(pdf), doc.meeting))
+    return result
+
+
+def paged_index(prepared: Prepared, pdfs: list[PackageFile], templates: TemplateSet, converter: Converter):
+    """The 目录 listing page ranges of the merged file; re-made if its own length moves them."""
+    index_pages = 1
+    for _ in range(3):
+        ranges = page_ranges(index_pages + 1, [p.pages for p in pdfs])
+        doc = index_document(prepared.validation.case, prepared.context, prepared.documents, ".pdf", pages=ranges)
+        docx = render_docx(doc, templates)
+        (pdf,) = convert_all(converter, [doc], [docx])
+        if pdf.pages == index_pages:
+            break
+        index_pages = pdf.pages
+    return docx, pdf
+
+
+def generate(
+    data: Any,
+    *,
+    only: Optional[Iterable[str]] = None,
+    pdf: bool = False,
+    templates: Optional[TemplateSet] = None,
+    converter: Optional[Converter] = None,
+) -> Package:
+    """The complete filing package of one case, as zip bytes and its manifest.
+
+    With ``pdf`` every document also comes as PDF, and 稳评报备材料.pdf joins them
+    behind a 目录 page; conversion errors (``service.pdf.ConversionError``) propagate.
+    """
     templates = templates or default_set()
     prepared = prepare(data, only)
     case = prepared.validation.case
-    files = [render_docx(doc, templates) for doc in prepared.documents]
-    index = index_document(case, prepared.context, prepared.documents, ".docx")
-    files.insert(0, render_docx(index, templates))
+    docs = prepared.documents
+    docx_files = [render_docx(doc, templates) for doc in docs]
+    if pdf:
+        converter = converter or shared_converter()
+        pdf_files = convert_all(converter, docs, docx_files)
+        index_docx, index_pdf = paged_index(prepared, pdf_files, templates, converter)
+        merged = merge(
+            Part(index_pdf.title, "index", index_pdf.data),
+            [Part(p.title, p.kind, p.data) for p in pdf_files],
+            PdfInfo(case.matter.name, case.authority.name, "社会稳定风险评估报备材料",
+                    f"社会稳定风险评估,报备材料,{case.case_id}", case.filing.filed_on),
+        )
+        files = [index_docx, index_pdf]
+        for docx_file, pdf_file in zip(docx_files, pdf_files):
+            files += [docx_file, pdf_file]
+        files.append(PackageFile(MERGED_NAME, "filing_pdf", f"{case.matter.name}稳评报备材料", merged, page_count(merged)))
+    else:
+        index = index_document(case, prepared.context, docs, ".docx")
+        files = [render_docx(index, templates), *docx_files]
     manifest = Manifest(
         case_id=case.case_id,
         matter=case.matter.name,
@@ -87,8 +145,15 @@ def generate(data: Any, *, only: Optional[Iterable[str]] = None, templates: Opti
     return Package(zip_bytes, f"{case.case_id}_稳评报备材料.zip", json.loads(manifest.to_json()), prepared.validation)
 
 
-def render_document(data: Any, kind: str, meeting: Optional[int] = None, templates: Optional[TemplateSet] = None) -> PackageFile:
-    """One document of the filing (``meeting`` picks the minutes, 1-based)."""
+def render_document(
+    data: Any,
+    kind: str,
+    meeting: Optional[int] = None,
+    templates: Optional[TemplateSet] = None,
+    fmt: str = "docx",
+    converter: Optional[Converter] = None,
+) -> PackageFile:
+    """One document of the filing (``meeting`` picks the minutes, 1-based), as docx or pdf."""
     templates = templates or default_set()
     prepared = prepare(data, [kind])
     docs = prepared.documents
@@ -99,4 +164,8 @@ def render_document(data: Any, kind: str, meeting: Optional[int] = None, templat
         docs = [d for d in docs if d.meeting == number]
         if not docs:
             raise UnknownDocument(f"没有第 {number} 次会议（案卷共有 {len(prepared.documents)} 次会议）")
-    return render_docx(docs[0], templates)
+    docx = render_docx(docs[0], templates)
+    if fmt == "pdf":
+        (pdf,) = convert_all(converter or shared_converter(), docs[:1], [docx])
+        return pdf
+    return docx

@@ -1,0 +1,88 @@
+"""PDF benchmark: the sample case's PDF package, cold and warm, against one-shot soffice.
+
+Prints medians of repeated runs, each beside the baseline measured in the same run
+(`soffice --headless --convert-to pdf` over the same .docx files in one call).
+Run with `make bench`; not part of `make test`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from service.generate import generate, prepare, render_docx  # noqa: E402
+from service.pdf import Converter  # noqa: E402
+from service.pdf.converter import FONTS_CONF  # noqa: E402
+from service.templates import default_set  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+
+
+def timed(fn, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def soffice_once(files: list[tuple[str, bytes]]) -> None:
+    """The baseline: one cold `soffice --convert-to pdf` over every document."""
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for i, (_, data) in enumerate(files):
+            path = Path(tmp, f"d{i:02d}.docx")
+            path.write_bytes(data)
+            paths.append(str(path))
+        env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF))
+        subprocess.run(
+            ["soffice", "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", "pdf", "--outdir", tmp, *paths],
+            check=True, capture_output=True, env=env,
+        )
+
+
+def main() -> None:
+    case = json.loads((ROOT / "schemas/examples/sample-case.json").read_text("utf-8"))
+    templates = default_set()
+    prepared = prepare(case)
+    files = [(d.title, render_docx(d, templates).data) for d in prepared.documents]
+
+    baseline = timed(lambda: soffice_once(files), max(3, RUNS // 2))
+
+    def cold() -> None:
+        with Converter.from_env() as conv:
+            generate(case, pdf=True, converter=conv)
+
+    cold_times = timed(cold, max(3, RUNS // 2))
+    with Converter.from_env() as conv:
+        conv.warm_up()
+        generate(case, pdf=True, converter=conv)
+        warm_times = timed(lambda: generate(case, pdf=True, converter=conv), RUNS)
+        docx_times = timed(lambda: generate(case), RUNS)
+        per_doc = {title: statistics.median(timed(lambda d=data, t=title: conv.convert(d, t), RUNS)) for title, data in files}
+
+    med = statistics.median
+    pool = Converter.from_env().pool_size
+    print(f"# PDF benchmark — sample case, {len(files)} documents, {RUNS} runs, {os.cpu_count()} cores, {pool} LibreOffice workers\n")
+    print("| measure | median (s) | baseline: one `soffice --convert-to pdf` (s) | speed-up |")
+    print("|---|---|---|---|")
+    for label, times in (("PDF package, cold (converter started inside)", cold_times), ("PDF package, warm", warm_times)):
+        print(f"| {label} | {med(times):.3f} | {med(baseline):.3f} | {med(baseline) / med(times):.1f}× |")
+    print(f"| DOCX package (no PDF) | {med(docx_times):.3f} | | |")
+    print("\n| document | warm conversion median (s) |\n|---|---|")
+    for title, seconds in per_doc.items():
+        print(f"| {title} | {seconds:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
