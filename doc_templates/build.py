@@ -675,6 +675,57 @@ def index_doc() -> str:
     )
 
 
+def county_filing_form() -> str:
+    """An example county's own 报备表: a different layout over the same context (examples/county)."""
+    third = TYPE_WIDTH // 3
+    six = [TYPE_WIDTH // 6] * 5 + [TYPE_WIDTH - 5 * (TYPE_WIDTH // 6)]
+
+    def tv(text: str) -> str:
+        return T(text, style="FormText")
+
+    def label(text: str, width: int, span: int = 1) -> str:
+        return cell(T(text, style="FormLabel"), width, span)
+
+    def value(content: str, width: int, span: int = 1) -> str:
+        return cell(content, width, span)
+
+    wide = TYPE_WIDTH - six[0]
+    rows = [
+        row([label("报备单位", six[0]), value(tv("{{ authority.name }}"), six[1] + six[2], 2),
+             label("报备日期", six[3]), value(tv("{{ filing.filed_on }}"), six[4] + six[5], 2)]),
+        row([label("事项名称", six[0]), value(tv("{{ matter.name }}"), wide, 5)]),
+        row([label("牵头部门", six[0]), value(tv("{{ authority.lead_office }}"), six[1] + six[2], 2),
+             label("责任人", six[3]), value(tv("{{ leading_group.leader.text }}"), six[4] + six[5], 2)]),
+        row([label("事项概况", six[0]), value(MD("matter.summary", "FormText"), wide, 5)]),
+        row([label("风险评估情况", six[0]), value(tv(
+            "共识别风险{{ risk.count }}项；综合风险指数{{ risk.initial_index }}（{{ risk.initial_level }}），"
+            "落实措施后{{ risk.residual_index }}（{{ risk.residual_level }}）；结论：{{ risk.final_level }}，{{ risk.advice }}。"), wide, 5)]),
+        row([label("序号", six[0]), label("主要风险", six[1] + six[2], 2), label("程度", six[3]), label("化解措施及责任单位", six[4] + six[5], 2)]),
+        loop_row("for f in risk.factors", 6, six),
+        row([value(tv("{{ f.no }}"), six[0]), value(tv("{{ f.name }}"), six[1] + six[2], 2), value(tv("{{ f.degree }}"), six[3]),
+             value(S("for ms in f.measures") + tv("{{ ms.action }}（{{ ms.owner_unit }}）") + S("endfor"), six[4] + six[5], 2)]),
+        loop_row("endfor", 6, six),
+        row([label("决策意见", six[0]), value(tv("{% if filing.decision_result %}{{ filing.decision_body }}决定{{ filing.decision_result }}"
+                                                  "{% else %}待集体研究{% endif %}"), wide, 5)]),
+    ]
+    for name in ("评估单位意见", "决策部门意见", "县维稳办意见"):
+        rows.append(row([label(name, six[0]), value(P(style="FormText") + P(R("（盖章）　　年　　月　　日"), style="FormText",
+                                                                         ppr='<w:jc w:val="right"/>'), wide, 5)]))
+    tight = (
+        '<w:tblCellMar><w:top w:w="20" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
+        '<w:bottom w:w="20" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
+    )
+    del third
+    return (
+        P(R("江城县重大事项社会稳定风险评估报备表"), style="Title", ppr=f'<w:spacing w:before="0" w:after="120" w:line="{LINE}" w:lineRule="exact"/>')
+        + T("{% if filing.number %}备案编号：{{ filing.number }}{% endif %}", style="FormHead")
+        + table_xml(six, rows, tight)
+    )
+
+
+EXAMPLE_SETS = {"county": {"filing_form": county_filing_form}}
+
+
 DOCUMENTS = {
     "filing_form": filing_form,
     "plan": plan_doc,
@@ -803,12 +854,26 @@ def readme_with_variables(readme: str) -> str:
     return f"{head}{README_START}\n{variables_markdown()}{README_END}{tail}"
 
 
+def build_examples() -> dict[str, bytes]:
+    """The example template sets, as {"county/filing_form.docx": bytes}."""
+    return {
+        f"{set_name}/{kind}.docx": build_docx(make())
+        for set_name, kinds in EXAMPLE_SETS.items()
+        for kind, make in kinds.items()
+    }
+
+
 def main() -> None:
     out = ROOT / "default"
     out.mkdir(exist_ok=True)
     for name, data in build_all().items():
         (out / name).write_bytes(data)
         print(f"wrote {out / name}")
+    for name, data in build_examples().items():
+        target = ROOT / "examples" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        print(f"wrote {target}")
     readme = ROOT / "README.md"
     readme.write_text(readme_with_variables(readme.read_text("utf-8")), "utf-8")
     print(f"wrote {readme}")

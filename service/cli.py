@@ -19,7 +19,7 @@ from .pdf import ConversionError
 from .render import TemplateRenderError
 from .risk.profile import ProfileError
 from .template_check import check_folder
-from .templates import DEFAULT_SET, KINDS, TemplateSet
+from .templates import DEFAULT_SET, KINDS, TemplateSetError, resolve_template_set
 from .schema import case_schema, dumps
 from .validation import CaseReadError, Validation, read_json, validate
 
@@ -121,16 +121,18 @@ def _kinds(values: tuple[str, ...]) -> list[str] | None:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="输出的 zip 文件（默认：案卷编号_稳评报备材料.zip）。")
 @click.option("--pdf", "pdf", is_flag=True, help="同时生成 PDF 和合订本「稳评报备材料.pdf」（需要 LibreOffice）。")
+@click.option("--template-set", "template_set", metavar="NAME", help="使用模板套 NAME（在 WENPING_TEMPLATE_DIRS 中查找；默认：内置模板）。")
 @click.option("--only", "only", multiple=True, metavar="KIND", help="只生成这些文书，可重复或用逗号分隔：" + "、".join(KINDS[:-1]))
-def generate_cmd(file: Path, output: Path | None, pdf: bool, only: tuple[str, ...]) -> None:
+def generate_cmd(file: Path, output: Path | None, pdf: bool, template_set: str | None, only: tuple[str, ...]) -> None:
     """由案卷 FILE 生成报备材料包（zip）。"""
     data = _load(file)
     try:
-        package = generate(data, only=_kinds(only), pdf=pdf)
+        templates = resolve_template_set(template_set)
+        package = generate(data, only=_kinds(only), pdf=pdf, templates=templates)
     except InvalidCase as exc:
         _print_issues(exc.validation)
         sys.exit(1)
-    except (UnknownDocument, TemplateRenderError, ProfileError, ConversionError) as exc:
+    except (UnknownDocument, TemplateRenderError, TemplateSetError, ProfileError, ConversionError) as exc:
         raise CliError(str(exc)) from None
     target = output or Path(package.file_name)
     try:

@@ -96,6 +96,9 @@ class _Walker:
             for target in _names(node.target):
                 scope[target] = (UNKNOWN, "")
             return
+        if isinstance(node, (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+            self.report.problems.append("模板不能引用其他文件（include / import / extends）")
+            return
         if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)):
             self.resolve(node, scope)
             return
@@ -115,6 +118,9 @@ class _Walker:
             return UNKNOWN, ""
         if isinstance(node, nodes.Getattr):
             owner, path = self.resolve(node.node, scope)
+            if node.attr.startswith("_"):
+                self.report.problems.append(f"模板不能访问内部属性「{node.attr}」")
+                return UNKNOWN, ""
             if _is_model(owner):
                 full = f"{path}.{node.attr}" if path else node.attr
                 if node.attr in owner.model_fields:
@@ -123,6 +129,9 @@ class _Walker:
                 self.report.problems.append(f"使用了上下文中没有的变量「{full}」")
             return UNKNOWN, ""
         if isinstance(node, nodes.Getitem):
+            if isinstance(node.arg, nodes.Const) and str(node.arg.value).startswith("_"):
+                self.report.problems.append(f"模板不能访问内部属性「{node.arg.value}」")
+                return UNKNOWN, ""
             owner, path = self.resolve(node.node, scope)
             self.walk(node.arg, scope)
             return (_item_type(owner), f"{path}[]") if owner is not UNKNOWN else (UNKNOWN, "")

@@ -115,3 +115,8 @@ def test_templates_open_in_python_docx():
 def test_readme_variable_reference_is_fresh():
     readme = (ROOT / "doc_templates" / "README.md").read_text("utf-8")
     assert readme == build.readme_with_variables(readme), "run python doc_templates/build.py"
+
+
+def test_committed_examples_match_the_build_script():
+    for name, data in build.build_examples().items():
+        assert (ROOT / "doc_templates" / "examples" / name).read_bytes() == data, name

@@ -25,7 +25,7 @@ from jinja2.sandbox import SecurityError
 from lxml import etree
 
 from .docx_package import read_zip, write_zip
-from .environment import make_environment
+from .environment import end_deadline, make_environment, start_deadline
 from .markdown_docx import NumberingAllocator, current_numbering
 
 DOCUMENT = "word/document.xml"
@@ -112,13 +112,17 @@ class CompiledTemplate:
     def render(self, context: Mapping[str, Any], props: DocumentProperties) -> bytes:
         numbering = NumberingAllocator()
         token = current_numbering.set(numbering)
+        deadline = start_deadline()
         try:
             body = self.compiled.render(context)
         except SecurityError as exc:
             raise TemplateRenderError(self.name, f"模板试图执行不允许的操作（{exc}）") from exc
         except TemplateError as exc:
             raise TemplateRenderError(self.name, f"{type(exc).__name__}: {exc}") from exc
+        except RecursionError:
+            raise TemplateRenderError(self.name, "模板递归过深") from None
         finally:
+            end_deadline(deadline)
             current_numbering.reset(token)
         body = re.sub(r"\n<w:p([ >])", r"<w:p\1", body)
         body = DocxTemplate.resolve_listing(None, body)  # \n → line break, \t → tab inside runs

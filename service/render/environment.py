@@ -1,19 +1,62 @@
-"""The Jinja environment templates run in: sandboxed, strict, escaping.
+"""The Jinja environment templates run in: sandboxed, strict, escaping, time-limited.
 
 A template can name only what its context provides (StrictUndefined makes a
-missing name an error, never a blank), cannot reach Python internals
-(SandboxedEnvironment), and every value it prints is XML-escaped, so user
-text is data and never markup.
+missing name an error, never a blank), cannot reach Python internals or files
+(sandbox, no loader), every value it prints is XML-escaped so user text is data
+and never markup, and it cannot run for ever: loops, calls and attribute
+lookups check a per-render deadline, and ``range`` and ``*`` are bounded.
 """
 
 from __future__ import annotations
 
+import contextvars
+import operator
+import os
+import time
 from datetime import date
+from typing import Any
 
-from jinja2 import StrictUndefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import FunctionLoader, StrictUndefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .markdown_docx import as_paragraphs
+
+RENDER_TIMEOUT_ENV = "WENPING_RENDER_TIMEOUT"
+MAX_RANGE = 10_000
+MAX_REPEAT = 100_000  # characters or items a "*" may produce
+
+_deadline: contextvars.ContextVar[float] = contextvars.ContextVar("render_deadline", default=float("inf"))
+
+
+class RenderTimeout(SecurityError):
+    """A template ran past its time limit."""
+
+
+def render_timeout() -> float:
+    return float(os.environ.get(RENDER_TIMEOUT_ENV, "10"))
+
+
+def start_deadline() -> contextvars.Token:
+    return _deadline.set(time.monotonic() + render_timeout())
+
+
+def end_deadline(token: contextvars.Token) -> None:
+    _deadline.reset(token)
+
+
+def check_deadline() -> None:
+    if time.monotonic() > _deadline.get():
+        raise RenderTimeout(f"模板运行超过 {render_timeout():g} 秒，已停止")
+
+
+def bounded_range(*args: int):
+    """``range`` for templates: at most MAX_RANGE items, checking the deadline as it goes."""
+    span = range(*args)
+    if len(span) > MAX_RANGE:
+        raise SecurityError(f"range() 最多 {MAX_RANGE} 项，模板要求 {len(span)} 项")
+    for value in span:
+        check_deadline()
+        yield value
 
 
 def cn_date(value) -> str:
@@ -28,12 +71,46 @@ def join_cn(items, sep: str = "、") -> str:
     return sep.join(str(i) for i in items)
 
 
-def make_environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+class DocumentSandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, plus a deadline on every call and lookup and bounded repetition."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator_name: str, left: Any, right: Any) -> Any:
+        check_deadline()
+        if operator_name == "**":
+            if isinstance(right, (int, float)) and abs(right) > 64:
+                raise SecurityError("模板中的乘方过大")
+            return operator.pow(left, right)
+        for seq, count in ((left, right), (right, left)):
+            if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and len(seq) * count > MAX_REPEAT:
+                raise SecurityError("模板中的重复（*）过大")
+        return operator.mul(left, right)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
+        check_deadline()
+        for value in (*args, *kwargs.values()):
+            # A width or count this large (str.ljust(10**9), …) can only be an attack.
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_REPEAT:
+                raise SecurityError(f"模板调用的参数过大（{value}）")
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        check_deadline()
+        return super().getattr(obj, attribute)
+
+
+def make_environment() -> DocumentSandbox:
+    env = DocumentSandbox(
         autoescape=True,
         undefined=StrictUndefined,
+        loader=FunctionLoader(lambda name: None),  # include/import/extends find nothing: no file is read
         keep_trailing_newline=True,
         auto_reload=False,
     )
+    env.globals["range"] = bounded_range
+    # Filters that pad or format to a width the template chooses could allocate without bound.
+    for name in ("center", "format", "indent", "wordwrap", "pprint", "urlize", "xmlattr"):
+        env.filters.pop(name, None)
     env.filters.update(paragraphs=as_paragraphs, cn_date=cn_date, join_cn=join_cn)
     return env
