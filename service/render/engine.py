@@ -24,7 +24,7 @@ from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
 from lxml import etree
 
-from .docx_package import read_zip, write_zip
+from .docx_package import Deflated, read_zip, write_zip
 from .environment import end_deadline, make_environment, start_deadline
 from .markdown_docx import NumberingAllocator, current_numbering
 
@@ -104,6 +104,8 @@ class CompiledTemplate:
             self.head, self.tail = document[: match.start(2)], document[match.end(2) :]
             self.source = template_source(document)
             self.compiled = self.env.from_string(self.source)
+            # What rendering leaves untouched is compressed once, here.
+            self.static = {name: Deflated.of(data) for name, data in self.parts.items()}
         except (OSError, KeyError, AttributeError, ValueError) as exc:
             raise TemplateRenderError(self.name, f"不是有效的 Word 模板（{exc}）") from exc
         except TemplateError as exc:
@@ -125,16 +127,17 @@ class CompiledTemplate:
             end_deadline(deadline)
             current_numbering.reset(token)
         body = re.sub(r"\n<w:p([ >])", r"<w:p\1", body)
-        body = DocxTemplate.resolve_listing(None, body)  # \n → line break, \t → tab inside runs
+        if "\n" in body or "\t" in body:  # only user text can hold them now
+            body = DocxTemplate.resolve_listing(None, body)  # \n → line break, \t → tab inside runs
         document = self.head + body + self.tail
         try:
             etree.fromstring(document.encode("utf-8"))
         except etree.XMLSyntaxError as exc:
             raise TemplateRenderError(self.name, f"渲染结果不是有效的文档（{exc}）") from exc
-        parts = dict(self.parts)
+        parts: dict[str, bytes | Deflated] = dict(self.static)
         parts[DOCUMENT] = document.encode("utf-8")
         if numbering.allocated:
-            xml = parts[NUMBERING].decode("utf-8")
+            xml = self.parts[NUMBERING].decode("utf-8")
             parts[NUMBERING] = xml.replace("</w:numbering>", numbering.numbering_xml() + "</w:numbering>").encode()
         parts[CORE] = core_properties(props)
         return write_zip(parts.items())

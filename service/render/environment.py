@@ -4,7 +4,7 @@ A template can name only what its context provides (StrictUndefined makes a
 missing name an error, never a blank), cannot reach Python internals or files
 (sandbox, no loader), every value it prints is XML-escaped so user text is data
 and never markup, and it cannot run for ever: loops, calls and attribute
-lookups check a per-render deadline, and ``range`` and ``*`` are bounded.
+loop steps check a per-render deadline, and ``range`` and ``*`` are bounded.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def join_cn(items, sep: str = "、") -> str:
 
 
 class DocumentSandbox(ImmutableSandboxedEnvironment):
-    """The sandbox, plus a deadline on every call and lookup and bounded repetition."""
+    """The sandbox, plus a deadline on every call and loop step, and bounded repetition."""
 
     intercepted_binops = frozenset(["*", "**"])
 
@@ -94,10 +94,6 @@ class DocumentSandbox(ImmutableSandboxedEnvironment):
             if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_REPEAT:
                 raise SecurityError(f"模板调用的参数过大（{value}）")
         return super().call(__context, __obj, *args, **kwargs)
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        check_deadline()
-        return super().getattr(obj, attribute)
 
 
 def make_environment() -> DocumentSandbox:

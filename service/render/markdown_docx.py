@@ -9,6 +9,7 @@ done by the ``markdown`` package; its HTML is walked with lxml.
 from __future__ import annotations
 
 import contextvars
+import functools
 import threading
 from dataclasses import dataclass, field
 
@@ -88,11 +89,17 @@ class Md:
         return markdown_to_wordml(self.source, style)
 
 
-def markdown_to_wordml(source: str, style: str | None) -> str:
+@functools.lru_cache(maxsize=2048)
+def _html(source: str) -> str:
+    """Markdown → HTML, cached: the same narrative appears in several documents of a case."""
     # User text is data: escape what Markdown would take for raw HTML, so that
     # "<b>" or "&nbsp;" come out exactly as typed.
     safe = source.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    html = _parser().reset().convert(safe)
+    return _parser().reset().convert(safe)
+
+
+def markdown_to_wordml(source: str, style: str | None) -> str:
+    html = _html(source)
     if not html.strip():
         return ""
     root = lxml_html.fragment_fromstring(html, create_parent="div")
