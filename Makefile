@@ -16,7 +16,7 @@ APT_PACKAGES := libreoffice-writer-nogui python3-uno fontconfig fonts-arphic-umi
 .PHONY: run test venv sysdeps schema templates bench clean
 
 run: venv sysdeps
-	$(BIN)/wenping validate schemas/examples/sample-case.json
+	$(BIN)/wenping serve --host 127.0.0.1 --port 8000
 
 test: venv sysdeps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -59,6 +59,8 @@ def read_json(raw: bytes | str) -> Any:
         return json.loads(raw)
     except json.JSONDecodeError as exc:
         raise CaseReadError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列（{exc.msg}）") from None
+    except RecursionError:
+        raise CaseReadError("JSON 嵌套层次过深，无法读取") from None
 
 
 def validate(data: Any, profile: Optional[RiskProfile] = None) -> Validation:

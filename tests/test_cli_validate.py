@@ -61,3 +61,10 @@ def test_bad_usage_exits_2():
 def test_schema_command():
     run = wenping("schema")
     assert run.returncode == 0 and json.loads(run.stdout)["title"] == "稳评案卷"
+
+
+def test_deeply_nested_json_is_unreadable_not_a_crash(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100000 + "]" * 100000, "utf-8")
+    run = wenping("validate", path)
+    assert run.returncode == 2 and "Traceback" not in run.stderr and "嵌套" in run.stderr

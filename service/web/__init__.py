@@ -1,0 +1,59 @@
+"""The HTTP service: API v1, the upload form and the probes, in one Flask app.
+
+    app = create_app()                                  # settings from the environment
+    app = create_app({"API_KEYS": "k1,k2", "MAX_CONTENT_LENGTH": 1024})
+
+Routes: ``POST /api/v1/packages``, ``POST /api/v1/documents/<kind>``,
+``POST /api/v1/validate``, ``GET /api/v1/schema``, ``GET /api/v1/openapi.json``,
+``GET /api/v1/templates``, ``GET /healthz``, ``GET /readyz``, the form at ``/``
+and ``GET /sample-case.json``. Every view goes through ``generation`` to the
+same ``service.generate`` functions the CLI uses. Errors are RFC 9457 problem
+details in Chinese (``problems``); production serving is ``server.serve``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping, Optional
+
+from flask import Flask
+
+from .config import load_settings
+
+log = logging.getLogger("wenping.web")
+
+NO_KEYS_WARNING = "未配置访问密钥（WENPING_API_KEYS）：任何能连上本服务的人都可以生成材料，请只在本机地址上提供服务。"
+
+
+def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
+    """The Flask app; ``config`` overrides the environment (``API_KEYS``, ``MAX_CONTENT_LENGTH``, …)."""
+    from . import api, form, ops
+    from .problems import register_error_handlers
+
+    app = Flask(__name__, static_folder="static", template_folder="templates")
+    app.config.update(load_settings(config))
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.register_blueprint(api.bp)
+    app.register_blueprint(ops.bp)
+    app.register_blueprint(form.bp)
+    register_error_handlers(app)
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if response.mimetype == "text/html":
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+            )
+        return response
+
+    if not app.config["API_KEYS"]:
+        log.warning(NO_KEYS_WARNING)
+    return app
+
+
+__all__ = ["create_app"]

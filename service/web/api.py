@@ -1,0 +1,169 @@
+"""API v1: thin views over the generation path (``/api/v1/...``)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Optional
+
+from flask import Blueprint, Response, current_app, json, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from service.documents import KIND_NAMES, ORDER
+from service.schema import case_schema
+from service.template_check import check_folder
+from service.templates import DEFAULT_SET, KINDS, template_set_folders
+from service.validation import validate
+
+from .auth import require_key
+from .generation import build_document, build_package, document_response, package_response, read_case, template_set
+from .models import TemplateInfo, TemplatesListing
+from .problems import ApiProblem
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+JSON_TYPES = ("application/json",)
+
+
+def json_response(body: Any, status: int = 200, mimetype: str = "application/json") -> Response:
+    data = json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+    return Response(data, status=status, mimetype=mimetype)
+
+
+def case_body() -> Any:
+    """The request body as case JSON: 415 unless JSON, 413 over the limit, 400 unreadable."""
+    mimetype = request.mimetype
+    if mimetype not in JSON_TYPES and not mimetype.endswith("+json"):
+        shown = f"，实际为「{mimetype[:60]}」" if mimetype else "（请求未注明 Content-Type）"
+        raise ApiProblem(415, f"请以 JSON 提交案卷：Content-Type 应为 application/json{shown}")
+    return read_case(read_body())
+
+
+def read_body() -> bytes:
+    """The whole body; 413 over the limit, also for chunked bodies (no Content-Length).
+
+    Werkzeug stops a chunked body quietly at the limit, so a body that fills the
+    limit exactly is taken as over it rather than silently cut short.
+    """
+    data = request.get_data(cache=False)
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and request.content_length is None and len(data) >= limit:
+        raise RequestEntityTooLarge()
+    return data
+
+
+def flag(name: str) -> bool:
+    value = request.args.get(name)
+    if value is None:
+        return False
+    text = value.strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ApiProblem(400, f"参数 {name} 应为 1 或 0，实际为「{value[:20]}」", slug="bad-parameter", title="参数有误")
+
+
+def meeting_param() -> Optional[int]:
+    value = request.args.get("meeting")
+    if value is None or value.strip() == "":
+        return None
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ApiProblem(400, f"参数 meeting 应为从 1 开始的会议序号，实际为「{value[:20]}」", slug="bad-parameter", title="参数有误")
+    return number
+
+
+def format_param() -> str:
+    value = request.args.get("format", "docx").strip().lower() or "docx"
+    if value not in ("docx", "pdf"):
+        raise ApiProblem(400, f"参数 format 应为 docx 或 pdf，实际为「{value[:20]}」", slug="bad-parameter", title="参数有误")
+    return value
+
+
+@bp.post("/packages")
+@require_key
+def packages() -> Response:
+    pdf, templates = flag("pdf"), template_set(request.args.get("template_set"))
+    return package_response(build_package(case_body(), pdf=pdf, templates=templates))
+
+
+@bp.post("/documents/<kind>")
+@require_key
+def documents(kind: str) -> Response:
+    if kind not in ORDER:
+        raise ApiProblem(
+            404, f"没有这种文书：{kind[:40]}（可选：{'、'.join(ORDER)}）", slug="unknown-document", title="没有这份文书"
+        )
+    fmt, meeting = format_param(), meeting_param()
+    templates = template_set(request.args.get("template_set"))
+    data = case_body()
+    document = build_document(data, kind, meeting=meeting if kind == "minutes" else None, fmt=fmt, templates=templates)
+    case_id = data.get("case_id", "") if isinstance(data, dict) else ""
+    return document_response(document, fmt, case_id if isinstance(case_id, str) else "")
+
+
+@bp.post("/validate")
+@require_key
+def validate_case() -> Response:
+    return json_response(validate(case_body()).as_dict())
+
+
+@bp.get("/schema")
+def schema() -> Response:
+    return json_response(case_schema(), mimetype="application/schema+json")
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    from .openapi import build_openapi
+
+    spec = current_app.extensions.get("wenping_openapi")
+    if spec is None:
+        spec = current_app.extensions["wenping_openapi"] = build_openapi(current_app)
+    return json_response(spec)
+
+
+_templates_cache: dict[tuple, list[TemplateInfo]] = {}
+_templates_lock = threading.Lock()
+
+
+def default_templates() -> list[TemplateInfo]:
+    """The default set's templates and their variables; re-checked only when a file changes."""
+    paths = [DEFAULT_SET / f"{kind}.docx" for kind in KINDS]
+    stamp = tuple((p.name, p.stat().st_mtime_ns if p.exists() else 0) for p in paths)
+    with _templates_lock:
+        cached = _templates_cache.get(stamp)
+        if cached is None:
+            cached = [
+                TemplateInfo(
+                    kind=r.kind,
+                    name=KIND_NAMES.get(r.kind, r.kind),
+                    file=r.path.name,
+                    ok=r.ok,
+                    variables=r.leaf_variables(),
+                    problems=list(r.problems),
+                )
+                for r in check_folder(DEFAULT_SET)
+            ]
+            _templates_cache.clear()
+            _templates_cache[stamp] = cached
+    return cached
+
+
+def templates_listing() -> dict:
+    listing = TemplatesListing(
+        template_set=DEFAULT_SET.name,
+        kinds=list(ORDER),
+        template_sets=["default", *template_set_folders()],
+        templates=default_templates(),
+    )
+    return listing.model_dump(mode="json")
+
+
+@bp.get("/templates")
+@require_key
+def templates() -> Response:
+    return json_response(templates_listing())

@@ -1,0 +1,126 @@
+"""The upload form at ``/``: a clerk chooses or pastes a case, gets the zip or the list of problems.
+
+Plain HTML (no JavaScript needed). Two buttons: 生成 (download the package, or
+re-show the form with every error and warning, the pasted text kept) and 只校验
+(show the risk summary). With API keys configured the form's 访问密钥 field is
+checked exactly like the API's Bearer key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from flask import Blueprint, Response, current_app, render_template, request, send_file
+from werkzeug.exceptions import HTTPException
+
+from service.documents import KIND_NAMES, ORDER
+from service.validation import Validation, validate
+
+from .auth import bearer_token, check_key
+from .generation import build_package, package_response, read_case
+from .pdf_status import pdf_ready
+from .problems import ApiProblem, from_http_exception, human_size, respond
+
+bp = Blueprint("form", __name__)
+
+SAMPLE_CASE = Path(__file__).resolve().parents[2] / "schemas" / "examples" / "sample-case.json"
+
+LEVEL_CLASS = {"低风险": "low", "中风险": "mid", "高风险": "high"}
+DEGREE_CLASS = {"微小": "low", "较小": "low", "一般": "mid", "较大": "high", "重大": "high"}
+
+
+@dataclass
+class FormState:
+    text: str = ""
+    pdf: bool = False
+    file_name: str = ""
+    action: str = "generate"
+    key: str = ""  # echoed back only once it has been accepted
+    problem: Optional[ApiProblem] = None
+    validation: Optional[Validation] = None
+    checked: bool = False  # 只校验 ran
+    notes: list[str] = field(default_factory=list)
+
+
+def render_form(state: Optional[FormState] = None, status: int = 200) -> Response:
+    state = state or FormState()
+    html = render_template(
+        "index.html",
+        state=state,
+        keys_required=bool(current_app.config.get("API_KEYS")),
+        pdf_available=pdf_ready(),
+        documents=[KIND_NAMES[k] for k in ORDER],
+        level_class=LEVEL_CLASS,
+        degree_class=DEGREE_CLASS,
+        max_body=human_size(current_app.config["MAX_CONTENT_LENGTH"]),
+    )
+    response = Response(html, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.app_template_filter("weight")
+def format_weight(value: float) -> str:
+    """0.2 → 0.20, 0.125 → 0.125, 1/3 → 0.3333."""
+    if abs(value * 100 - round(value * 100)) < 1e-9:
+        return f"{value:.2f}"
+    return f"{value:.4f}".rstrip("0")
+
+
+@bp.get("/")
+def index() -> Response:
+    return render_form()
+
+
+@bp.post("/")
+def submit() -> Response:
+    form = request.form  # 413 here when the body is over the limit
+    state = FormState(
+        text=form.get("case_text", ""),
+        pdf=form.get("pdf") in ("1", "on", "true"),
+        action="validate" if form.get("action") == "validate" else "generate",
+    )
+    try:
+        supplied = form.get("api_key", "").strip() or bearer_token()
+        check_key(supplied)
+        state.key = supplied or ""
+        raw, state.file_name = _case_bytes(state)
+        data = read_case(raw)
+        if state.action == "validate":
+            state.validation, state.checked = validate(data), True
+            return render_form(state)
+        package = build_package(data, pdf=state.pdf)
+    except ApiProblem as problem:
+        state.problem = problem
+        state.validation = getattr(problem, "validation", None)
+        return render_form(state, problem.status)
+    return package_response(package)
+
+
+def _case_bytes(state: FormState) -> tuple[bytes, str]:
+    upload = request.files.get("case_file")
+    if upload is not None and upload.filename:
+        if state.text.strip():
+            state.notes.append("同时选择了文件和粘贴的内容：本次使用所选文件。")
+        return upload.read(), upload.filename
+    if state.text.strip():
+        return state.text.encode("utf-8"), ""
+    raise ApiProblem(400, "请选择案卷文件，或把案卷内容（JSON）粘贴到文本框中", slug="empty-case", title="没有收到案卷")
+
+
+@bp.errorhandler(HTTPException)
+def form_http_error(exc: HTTPException):
+    """413 and friends while posting the form: the form again, with the reason on top."""
+    problem = from_http_exception(exc)
+    if request.method == "POST" and request.endpoint == "form.submit":
+        return render_form(FormState(problem=problem), problem.status)
+    return respond(problem)
+
+
+@bp.get("/sample-case.json")
+def sample_case() -> Response:
+    response = send_file(SAMPLE_CASE, mimetype="application/json", as_attachment=True, download_name="sample-case.json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response

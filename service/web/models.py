@@ -1,0 +1,144 @@
+"""Pydantic models of what the API returns; the OpenAPI document is generated from them.
+
+They describe, and in the views also build, the JSON bodies: the validation
+result (the ``wenping validate --json`` shape), problem details (RFC 9457),
+the templates listing and the health/readiness answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+from service.documents import ORDER
+
+RiskLevelName = str  # the level names come from the active risk profile (低风险/中风险/高风险 by default)
+
+
+class Issue(BaseModel):
+    """一项错误或提醒：JSON 路径与中文说明。"""
+
+    path: str = Field(title="路径", description="点号连接的 JSON 路径，列表下标为数字，如 consultation.meetings.1.statements.0.speaker")
+    message: str = Field(title="说明", description="中文说明，指出有问题的值")
+
+
+class Score(BaseModel):
+    """综合风险指数及等级。"""
+
+    index: float = Field(title="综合风险指数")
+    level: RiskLevelName = Field(title="风险等级")
+
+
+class FactorSummary(BaseModel):
+    """单个风险因素的测算结果。"""
+
+    id: str = Field(title="风险编号")
+    r: float = Field(title="落实措施前风险值 R")
+    degree: str = Field(title="落实措施前风险程度")
+    residual_r: float = Field(title="落实措施后风险值 R")
+    residual_degree: str = Field(title="落实措施后风险程度")
+
+
+class RiskSummary(BaseModel):
+    """风险测算结果。"""
+
+    initial: Score = Field(title="落实措施前")
+    residual: Score = Field(title="落实措施后")
+    final_level: RiskLevelName = Field(title="最终风险等级")
+    advice: str = Field(title="决策建议")
+    factors: list[FactorSummary] = Field(title="各风险因素")
+
+
+class ValidationResult(BaseModel):
+    """校验结果（与 ``wenping validate --json`` 相同）。"""
+
+    valid: bool = Field(title="是否通过校验")
+    errors: list[Issue] = Field(title="错误")
+    warnings: list[Issue] = Field(title="提醒")
+    risk: Optional[RiskSummary] = Field(title="风险测算", description="风险因素本身无误时给出，否则为 null")
+
+
+class Problem(BaseModel):
+    """错误说明（RFC 9457 problem details，application/problem+json）。"""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(title="错误类型", description="稳定的 URN，如 urn:wenping:problem:invalid-case")
+    title: str = Field(title="标题（中文）")
+    status: int = Field(title="HTTP 状态码", ge=400, le=599)
+    detail: str = Field(title="详细说明（中文）")
+    errors: Optional[list[Issue]] = Field(None, title="案卷错误", description="仅 422：每一处错误")
+    warnings: Optional[list[Issue]] = Field(None, title="案卷提醒", description="仅 422：每一条提醒")
+
+
+class TemplateInfo(BaseModel):
+    """一种文书的模板及其使用的变量。"""
+
+    kind: str = Field(title="文书类型")
+    name: str = Field(title="文书名称")
+    file: str = Field(title="模板文件")
+    ok: bool = Field(title="模板检查是否通过")
+    variables: list[str] = Field(title="使用的变量")
+    problems: list[str] = Field(title="检查发现的问题")
+
+
+class TemplatesListing(BaseModel):
+    """模板清单。"""
+
+    template_set: str = Field(title="模板集")
+    kinds: list[str] = Field(title="可单独生成的文书类型（/api/v1/documents/{kind}）")
+    template_sets: list[str] = Field(title="可用的模板套（参数 template_set）", description="default 为内置模板；其余来自 WENPING_TEMPLATE_DIRS")
+    templates: list[TemplateInfo] = Field(title="各模板")
+
+
+class Health(BaseModel):
+    """进程存活。"""
+
+    status: Literal["ok"] = "ok"
+    version: str = Field(title="版本")
+
+
+class Readiness(BaseModel):
+    """就绪状态：PDF 转换是否可用。"""
+
+    status: Literal["ready", "unavailable"] = Field(title="状态")
+    pdf: bool = Field(title="能否生成 PDF")
+    detail: str = Field(title="说明（中文）")
+
+
+class JsonDocument(RootModel[dict[str, Any]]):
+    """一个 JSON 文档（JSON Schema 或 OpenAPI 描述）。"""
+
+
+# ------------------------------------------------------------ request parameters
+
+class PackageQuery(BaseModel):
+    """POST /api/v1/packages 的查询参数。"""
+
+    pdf: bool = Field(False, title="同时生成 PDF", description="1 或 true：材料包中每份文书另附 PDF，并附合并的 PDF（含目录和书签）")
+    template_set: Optional[str] = Field(None, title="模板套", description="默认 default（内置模板）；可用的名称见 /api/v1/templates")
+
+
+class DocumentQuery(BaseModel):
+    """POST /api/v1/documents/{kind} 的查询参数。"""
+
+    format: Literal["docx", "pdf"] = Field("docx", title="格式")
+    meeting: Optional[int] = Field(None, ge=1, title="会议序号", description="会议纪要（minutes）：第几次会议，从 1 开始，默认 1")
+    template_set: Optional[str] = Field(None, title="模板套", description="默认 default（内置模板）；可用的名称见 /api/v1/templates")
+
+
+class DocumentPath(BaseModel):
+    """POST /api/v1/documents/{kind} 的路径参数。"""
+
+    kind: Literal[ORDER] = Field(title="文书类型")  # type: ignore[valid-type]
+
+
+class FormSubmission(BaseModel):
+    """上传表单（multipart/form-data）。"""
+
+    case_file: bytes = Field(b"", title="案卷文件（JSON）", description="选择了文件时以文件为准")
+    case_text: str = Field("", title="粘贴的案卷内容（JSON）", description="未选择文件时使用")
+    pdf: Literal["", "1"] = Field("", title="同时生成 PDF", description="勾选时为 1")
+    api_key: str = Field("", title="访问密钥", description="配置了访问密钥时必填")
+    action: Literal["generate", "validate"] = Field("generate", title="操作", description="generate：生成并下载；validate：只校验")

@@ -1,0 +1,32 @@
+"""Probes: ``/healthz`` (the process answers) and ``/readyz`` (PDFs can be made)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from service import __version__
+
+from .api import json_response
+from .models import Health, Readiness
+from .pdf_status import pdf_ready
+
+bp = Blueprint("ops", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    response = json_response(Health(version=__version__).model_dump(mode="json"))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/readyz")
+def readyz() -> Response:
+    if pdf_ready():
+        body, status = Readiness(status="ready", pdf=True, detail="服务就绪，可以生成 Word 和 PDF 文档"), 200
+    else:
+        body = Readiness(status="unavailable", pdf=False, detail="PDF 转换组件不可用：仍可生成 Word 文档，但无法生成 PDF")
+        status = 503
+    response = json_response(body.model_dump(mode="json"), status=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,61 @@
+"""Can this process make PDFs? Asked by ``/readyz`` and the form; never raises.
+
+Wraps ``service.pdf.shared_converter().ready()`` (the converter generation
+itself uses) defensively: if the PDF stage cannot
+even be imported, or the check fails in any way, the answer is simply False.
+A negative answer is remembered for a few seconds so that a probe hammering
+``/readyz`` does not start a ``python3 -c 'import uno'`` check each time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any, Optional
+
+log = logging.getLogger("wenping.web")
+
+NEGATIVE_TTL = 10.0
+
+_lock = threading.Lock()
+_converter: Any = None
+_last_negative: Optional[float] = None
+
+
+def _get_converter() -> Any:
+    """The converter generation uses (``shared_converter``), else one of our own."""
+    global _converter
+    try:
+        from service.pdf import shared_converter  # may fail: the PDF stage is optional
+    except ImportError:
+        shared_converter = None
+    if shared_converter is not None:
+        return shared_converter()
+    if _converter is None:
+        from service.pdf import Converter
+
+        _converter = Converter.from_env()
+    return _converter
+
+
+def pdf_ready() -> bool:
+    """True if LibreOffice and its UNO bridge are usable (does not start a worker)."""
+    global _last_negative
+    with _lock:
+        if _last_negative is not None and time.monotonic() - _last_negative < NEGATIVE_TTL:
+            return False
+        try:
+            ready = bool(_get_converter().ready())
+        except Exception as exc:  # ImportError, a bad WENPING_PDF_* setting, anything
+            log.warning("PDF readiness check failed: %s", type(exc).__name__)
+            ready = False
+        _last_negative = None if ready else time.monotonic()
+        return ready
+
+
+def reset() -> None:
+    """Forget the cached converter and answer (tests, or after changing the environment)."""
+    global _converter, _last_negative
+    with _lock:
+        _converter, _last_negative = None, None

@@ -1,0 +1,140 @@
+"""Production serving: gunicorn, driven programmatically (``wenping serve``).
+
+Without API keys the service refuses a non-loopback address unless told
+``--insecure-no-auth``, and says so in Chinese at start. The access log has
+no personal data: time, method, path (never the query string), status, bytes
+and duration; request bodies are never logged.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import sys
+from typing import Any, Optional
+
+from gunicorn.app.base import BaseApplication
+
+from .config import SettingError, load_settings
+
+# Time, "METHOD /path" (no query string: it may carry data), status, bytes, duration in ms.
+ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
+
+
+class ServeError(Exception):
+    """The service cannot start as asked; the message is Chinese and says what to do."""
+
+
+def is_loopback(host: str) -> bool:
+    name = host.strip().strip("[]").lower()
+    if name in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def bind_address(host: str, port: int) -> str:
+    host = host.strip()
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"{host}:{port}"
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _when_ready(server: Any) -> None:
+    for listener in server.LISTENERS:
+        _say(f"稳评服务已启动：{listener}（{server.cfg.workers} 个工作进程）")
+
+
+class WenpingServer(BaseApplication):
+    """Gunicorn running ``create_app(app_config)`` in every worker."""
+
+    def __init__(self, options: dict[str, Any], app_config: Optional[dict] = None) -> None:
+        self.options = options
+        self.app_config = app_config
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from . import create_app
+
+        # The service's own log lines go where gunicorn's error log goes.
+        gunicorn_log = logging.getLogger("gunicorn.error")
+        ours = logging.getLogger("wenping")
+        ours.handlers = list(gunicorn_log.handlers)
+        ours.setLevel(logging.INFO)
+        ours.propagate = False
+        return create_app(self.app_config)
+
+
+def gunicorn_options(host: str, port: int, workers: int, threads: int, timeout: int) -> dict[str, Any]:
+    return {
+        "bind": [bind_address(host, port)],
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "timeout": timeout,
+        "graceful_timeout": 30,
+        "keepalive": 5,
+        "accesslog": "-",
+        "errorlog": "-",
+        "loglevel": "info",
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "proc_name": "wenping",
+        "control_socket_disable": True,
+        "when_ready": _when_ready,
+    }
+
+
+def check_binding(host: str, keys: tuple[str, ...], insecure_no_auth: bool) -> list[str]:
+    """The lines to say at start; raises ServeError for a public address without keys."""
+    if keys:
+        return [f"已配置 {len(keys)} 个访问密钥：生成材料须携带 Authorization: Bearer <访问密钥>（表单中填写“访问密钥”）。"]
+    if is_loopback(host):
+        return ["未配置访问密钥（WENPING_API_KEYS），因此只监听本机地址；本机上的任何人都可以生成材料。"]
+    if not insecure_no_auth:
+        raise ServeError(
+            f"未配置访问密钥（WENPING_API_KEYS）时只能监听本机地址（如 127.0.0.1），不能监听 {host}。"
+            "请先设置 WENPING_API_KEYS；确需不设密钥对外服务，请加 --insecure-no-auth。"
+        )
+    return [f"警告：未配置访问密钥，却监听 {host}：能连上本机的任何人都可以生成材料（--insecure-no-auth）。"]
+
+
+def serve(
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    workers: int = 2,
+    threads: int = 4,
+    timeout: int = 300,
+    insecure_no_auth: bool = False,
+) -> None:
+    """Run the service under gunicorn until stopped (SIGTERM / Ctrl-C)."""
+    try:
+        settings = load_settings()
+    except SettingError as exc:
+        raise ServeError(str(exc)) from None
+    from service.risk.profile import ProfileError, active_profile
+
+    try:
+        active_profile()  # a broken WENPING_RISK_PROFILE stops the start, not every request
+    except ProfileError as exc:
+        raise ServeError(str(exc)) from None
+    for line in check_binding(host, settings["API_KEYS"], insecure_no_auth):
+        _say(line)
+    from service.templates import check_all_sets
+
+    for problem in check_all_sets():  # a broken set is refused at use; say so now, once
+        _say(f"警告：{problem}")
+    WenpingServer(gunicorn_options(host, port, workers, threads, timeout)).run()
