@@ -163,3 +163,13 @@ def test_cli_pdf(tmp_path):
     assert run.returncode == 0, run.stderr
     assert MERGED_NAME in unzip(target.read_bytes())
     assert our_soffices() <= before, "the command left LibreOffice running"
+
+
+def test_punctuation_after_a_full_line_is_kept(sample_data):
+    """A 。，、 right after a full 28-character line must not hang into the margin and vanish."""
+    case = json.loads(json.dumps(sample_data))
+    marks = "甲" * 26 + "乙" * 28 + "。" + "丙" * 27 + "，" + "丁" * 28 + "、" + "戊" * 60
+    case["report"]["social_environment"] = marks
+    pdf = render_document(case, "report", fmt="pdf").data
+    text = re.sub(r"—\d+—", "", "".join(pdftotext(pdf).split()))  # page numbers between pages
+    assert marks in text
