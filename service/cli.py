@@ -145,6 +145,80 @@ def generate_cmd(file: Path, output: Path | None, pdf: bool, template_set: str |
     click.echo(f"已生成 {target}（{count} 个文件，风险等级：{package.validation.assessment.final_level}）")
 
 
+@main.command("batch")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("-o", "--outdir", required=True, type=click.Path(path_type=Path, file_okay=False), help="输出文件夹（不存在时自动创建）。")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="并行进程数（默认：CPU 核数）。")
+@click.option("--pdf", "pdf", is_flag=True, help="同时生成 PDF 和合订本（需要 LibreOffice）。")
+@click.option("--template-set", "template_set", metavar="NAME", default=None, help="使用的模板套（默认：default）。")
+@click.option("--force", is_flag=True, help="全部重新生成，不跳过未变化的案卷。")
+def batch_cmd(inputs: tuple[str, ...], outdir: Path, jobs: int | None, pdf: bool, template_set: str | None, force: bool) -> None:
+    """批量生成报备材料包：INPUT 可以是案卷文件、文件夹（其中的 *.json）或通配符（如 'cases/*.json'）。
+
+    每个案卷生成一个 zip，另在输出文件夹写 report.csv 和 report.json；未变化的案卷再次运行时跳过。
+    退出码：0 全部成功，1 有无效或失败的案卷，2 无法开始，130 被中断。
+    """
+    from .batch import BatchError, console_progress, run_batch
+
+    progress = console_progress(outdir)
+    try:
+        report = run_batch(inputs, outdir, jobs=jobs, pdf=pdf, template_set=template_set, force=force, progress=progress)
+    except BatchError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        progress.close()
+    if report.interrupted:
+        click.echo(f"已中断：未完成的案卷没有生成任何文件，已完成的见报告。{report.summary()}", err=True)
+    else:
+        click.echo(report.summary())
+    sys.exit(report.exit_code)
+
+
+@main.command("summary")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="输出文件（.docx 或 .pdf；默认：单位名称+期间+社会稳定风险评估工作情况汇报.docx）。")
+@click.option("--pdf", "pdf", is_flag=True, help="同时生成 PDF，与 .docx 同名放在一起（需要 LibreOffice）。")
+def summary_cmd(file: Path, output: Path | None, pdf: bool) -> None:
+    """由汇报文件 FILE（PERIOD.json）生成一段时间的稳评工作情况汇报。
+
+    FILE 写明汇报单位、期间、机制建设、存在的问题和下一步工作，以及期间内评估的各事项案卷
+    （直接写入，或写案卷文件路径，路径相对于 FILE 所在文件夹）；汇报中的数字都由各案卷合计得出。
+    -o 以 .pdf 结尾时只生成 PDF；以 .docx 结尾（或不给 -o）时生成 .docx，加 --pdf 再在旁边生成同名 PDF。
+    """
+    from .period import PeriodInvalid, PeriodReadError, build_period_report
+
+    if output is not None and output.suffix.lower() not in (".docx", ".pdf"):
+        raise CliError(f"输出文件 {output} 应以 .docx 或 .pdf 结尾")
+    pdf_only = output is not None and output.suffix.lower() == ".pdf"
+    data = _load(file)
+    try:
+        report = build_period_report(data, pdf=pdf or pdf_only, base_dir=file.parent)
+    except PeriodInvalid as exc:
+        click.echo(f"汇报有 {len(exc.validation.errors)} 处错误，未生成汇报：", err=True)
+        for e in exc.validation.errors:
+            click.echo(f"  - {e.path}：{e.message}", err=True)
+        sys.exit(1)
+    except PeriodReadError as exc:
+        raise CliError(str(exc)) from None
+    except (TemplateRenderError, ProfileError, ConversionError) as exc:
+        raise CliError(str(exc)) from None
+    if pdf_only:
+        targets = [(output, report.pdf)]
+    else:
+        docx_target = output or Path(report.file_name(".docx"))
+        targets = [(docx_target, report.docx)] + ([(docx_target.with_suffix(".pdf"), report.pdf)] if pdf else [])
+    for target, payload in targets:
+        try:
+            write_atomically(target, payload)
+        except OSError as exc:
+            raise CliError(f"无法写入 {target}（{exc.strerror}）") from None
+    for w in report.warnings:
+        click.echo(f"提醒：{w.path}：{w.message}", err=True)
+    outcome = report.context.outcome
+    click.echo(f"已生成 {'、'.join(str(t) for t, _ in targets)}（{outcome.count}个事项：{outcome.final_levels_text}）")
+
+
 @main.group("templates")
 def templates_group() -> None:
     """文书模板相关命令。"""

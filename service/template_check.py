@@ -16,6 +16,7 @@ from jinja2 import TemplateSyntaxError, nodes
 from pydantic import BaseModel
 
 from .context.models import CaseContext, IndexContext, MinutesContext
+from .period.context import PeriodContext
 from .render.engine import CompiledTemplate, TemplateRenderError
 
 CONTEXT_OF: dict[str, type[BaseModel]] = {
@@ -26,6 +27,7 @@ CONTEXT_OF: dict[str, type[BaseModel]] = {
     "stability_plan": CaseContext,
     "summary": CaseContext,
     "index": IndexContext,
+    "period_summary": PeriodContext,
 }
 
 UNKNOWN = object()  # a value whose type the checker does not follow (loop, filters, literals)
@@ -203,4 +205,5 @@ def variables_markdown() -> str:
     table("### 所有文书共有的变量", CaseContext)
     table("### 会议纪要（minutes.docx）另有", MinutesContext, {"meeting"})
     table("### 目录（index.docx）另有", IndexContext, {"entries", "has_pages"})
+    table("### 一段时期的工作情况汇报（period_summary.docx）", PeriodContext)
     return "\n".join(lines)

@@ -104,10 +104,10 @@ def resolve_template_set(name: Optional[str]) -> TemplateSet:
 
 def check_set(template_set: TemplateSet) -> None:
     """Refuse a set whose own templates break the contract, naming file and problem."""
-    from .template_check import check_folder  # the checker compiles templates: import late
+    from .template_check import CONTEXT_OF, check_folder  # the checker compiles templates: import late
 
-    unknown = sorted(p.stem for p in template_set.folder.glob("*.docx") if p.stem not in KINDS)
-    problems = [f"{name}.docx：不是已知的文书类型（可用：{'、'.join(KINDS)}）" for name in unknown]
+    unknown = sorted(p.stem for p in template_set.folder.glob("*.docx") if p.stem not in CONTEXT_OF)
+    problems = [f"{name}.docx：不是已知的文书类型（可用：{'、'.join(CONTEXT_OF)}）" for name in unknown]
     for report in check_folder(template_set.folder, require_all=False):
         problems += [f"{report.path.name}：{p}" for p in report.problems]
     if problems:

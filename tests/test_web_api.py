@@ -278,6 +278,7 @@ def test_openapi_describes_every_route(client):
     assert set(spec["paths"]) == {
         "/api/v1/packages",
         "/api/v1/documents/{kind}",
+        "/api/v1/summaries",
         "/api/v1/validate",
         "/api/v1/schema",
         "/api/v1/openapi.json",
@@ -478,3 +479,28 @@ def test_document_with_a_named_template_set(client, sample_data, county_sets):
 def test_unknown_template_set_is_404(client, sample_data):
     body = assert_problem(post_json(client, "/api/v1/packages?template_set=nowhere", sample_data), 404, "unknown-template-set")
     assert "nowhere" in body["detail"]
+
+
+# ------------------------------------------------------------- summaries
+
+PERIOD_EXAMPLE = SAMPLE_PATH.parent / "period-2026.json"
+
+
+def test_summaries_docx(client):
+    body = PERIOD_EXAMPLE.read_bytes()
+    response = client.post("/api/v1/summaries", data=body, content_type="application/json", headers={})
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.mimetype.endswith("wordprocessingml.document")
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    assert response.data.startswith(b"PK")
+
+
+def test_summaries_invalid_case_inside(client):
+    import json as _json
+
+    period = _json.loads(PERIOD_EXAMPLE.read_text("utf-8"))
+    period["cases"][1]["consultation"]["survey"]["valid"] = 10**6
+    response = post_json(client, "/api/v1/summaries", period)
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert any(e["path"].startswith("cases.1.consultation.survey") for e in response.get_json()["errors"])

@@ -15,7 +15,16 @@ from service.templates import DEFAULT_SET, KINDS, template_set_folders
 from service.validation import validate
 
 from .auth import require_key
-from .generation import build_document, build_package, document_response, package_response, read_case, template_set
+from .generation import (
+    build_document,
+    build_package,
+    build_summary,
+    document_response,
+    download,
+    package_response,
+    read_case,
+    template_set,
+)
 from .models import TemplateInfo, TemplatesListing
 from .problems import ApiProblem
 
@@ -103,6 +112,13 @@ def documents(kind: str) -> Response:
     document = build_document(data, kind, meeting=meeting if kind == "minutes" else None, fmt=fmt, templates=templates)
     case_id = data.get("case_id", "") if isinstance(data, dict) else ""
     return document_response(document, fmt, case_id if isinstance(case_id, str) else "")
+
+
+@bp.post("/summaries")
+@require_key
+def summaries() -> Response:
+    name, data, mimetype = build_summary(case_body(), pdf=flag("pdf"))
+    return download(data, name, mimetype, fallback="wenping_summary" + (".pdf" if mimetype.endswith("pdf") else ".docx"))
 
 
 @bp.post("/validate")

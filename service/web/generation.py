@@ -121,6 +121,19 @@ def build_package(data: Any, pdf: bool = False, templates: Optional[TemplateSet]
         raise _pdf_problem(exc) from None
 
 
+def build_summary(data: Any, pdf: bool = False) -> tuple[str, bytes, str]:
+    """The period work report (工作情况汇报) of a PERIOD body, as .docx or .pdf."""
+    from service.period import PeriodInvalid, generate_period_report
+
+    try:
+        return generate_period_report(data, pdf=pdf)
+    except PeriodInvalid as exc:
+        raise invalid_case_problem(exc.validation) from None
+    except ConversionError as exc:
+        log.warning("PDF conversion failed: %s", type(exc).__name__)
+        raise _pdf_problem(exc) from None
+
+
 def build_document(
     data: Any, kind: str, meeting: Optional[int] = None, fmt: str = "docx", templates: Optional[TemplateSet] = None
 ) -> PackageFile:

@@ -120,6 +120,12 @@ class PackageQuery(BaseModel):
     template_set: Optional[str] = Field(None, title="模板套", description="默认 default（内置模板）；可用的名称见 /api/v1/templates")
 
 
+class SummaryQuery(BaseModel):
+    """POST /api/v1/summaries 的查询参数。"""
+
+    pdf: bool = Field(False, title="生成 PDF", description="1 或 true：返回 PDF；默认返回 Word 文档")
+
+
 class DocumentQuery(BaseModel):
     """POST /api/v1/documents/{kind} 的查询参数。"""
 

@@ -17,6 +17,7 @@ from pydantic.json_schema import models_json_schema
 
 from service import __version__
 from service.model.case import Case
+from service.period import PeriodReport
 
 from .generation import DOCX, PDF, ZIP
 from .models import (
@@ -26,6 +27,7 @@ from .models import (
     Health,
     JsonDocument,
     PackageQuery,
+    SummaryQuery,
     Problem,
     Readiness,
     TemplatesListing,
@@ -45,6 +47,7 @@ BODY_MODELS: list[tuple[type[BaseModel], str]] = [
     (Readiness, "serialization"),
     (JsonDocument, "serialization"),
     (FormSubmission, "validation"),
+    (PeriodReport, "validation"),
 ]
 
 
@@ -150,6 +153,18 @@ def build_openapi(app: Flask) -> dict[str, Any]:
                 operationId="createDocument",
                 parameters=parameters(DocumentPath, "path") + parameters(DocumentQuery, "query"),
                 requestBody=case_body,
+            )
+        },
+        "/api/v1/summaries": {
+            "post": op(
+                "生成工作情况汇报",
+                "由一段时期的多件案卷生成工作情况汇报（.docx，pdf=1 时为 .pdf）：机制建设、程序执行（各项数字跨案卷汇总）、"
+                "成效（每件案卷一段）、存在的问题、下一步工作。有错误时返回 422 并列出每一处错误（案卷内的位置以 cases.N. 开头）。",
+                {"200": download({DOCX: DOCX, PDF: PDF}, "工作情况汇报"), **problems(400, 401, 403, 413, 415, 422, 500, 503, 504)},
+                protected=True,
+                operationId="createSummary",
+                parameters=parameters(SummaryQuery, "query"),
+                requestBody={"required": True, "content": json_content(PeriodReport, "validation")},
             )
         },
         "/api/v1/validate": {

@@ -1,0 +1,154 @@
+"""The period file: one 工作情况汇报 over a period, as structured data (PERIOD.json).
+
+Takes the parsed PERIOD.json; gives a validated, typed ``PeriodReport``. It
+states what only the reporting organisation knows (who leads the work, which
+documents it issued, its problems and next steps); every figure of the report
+comes from the cases in ``cases``, each a complete case (``service.model.case``)
+or, on the command line, the path of a case file relative to PERIOD.json.
+
+The cases themselves are validated by ``service.validation.validate`` (see
+``service.period.validation``); this model only checks that each entry is an
+object or a path.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Optional
+
+from pydantic import ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from ..model.case import Person, Strict
+from ..model.types import IsoDate, Name, Text
+
+CASE_DEF = "Case"  # the name of the case schema inside period.schema.json's $defs
+CASE_PLACEHOLDER = "x-wenping-case"  # marks where period_schema() puts {"$ref": "#/$defs/Case"}
+
+
+def _case_entry(value: Any) -> Any:
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str) and value.strip():
+        return value
+    raise PydanticCustomError(
+        "period_case_entry",
+        "应为案卷（对象 {…}）或案卷文件的路径（文字），实际为 {value}",
+        {"value": value},
+    )
+
+
+CaseEntry = Annotated[
+    Any,
+    PlainValidator(_case_entry),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {CASE_PLACEHOLDER: True},
+                {
+                    "type": "string",
+                    "minLength": 1,
+                    "title": "案卷文件路径",
+                    "description": "仅限命令行：案卷 JSON 文件的路径，相对于本文件所在的文件夹。通过接口提交时案卷必须直接写在这里。",
+                },
+            ]
+        }
+    ),
+]
+"""One case of the period: the case object itself, or (command line only) the path of its file."""
+
+
+class Organisation(Strict):
+    """汇报单位：开展稳评工作、报送本汇报的机关。"""
+
+    name: Name = Field(title="单位名称", description="汇报的署名。", examples=["青石镇人民政府"])
+    party_committee: Optional[Text] = Field(None, title="党委名称", examples=["中共青石镇委员会"])
+    self_name: Optional[Name] = Field(
+        None,
+        title="正文中的自称",
+        description="如「我镇」「我县」；未填时由单位名称推出（××镇人民政府 → 我镇），推不出时为「我们」。",
+        examples=["我镇"],
+    )
+
+
+class ReportPeriod(Strict):
+    """汇报期间。"""
+
+    start: IsoDate = Field(title="开始日期", examples=["2026-01-01"])
+    end: IsoDate = Field(title="结束日期", examples=["2026-12-31"])
+
+
+class StandingGroup(Strict):
+    """社会稳定风险评估工作领导小组（常设机构，统筹本单位全部稳评工作）。"""
+
+    name: Optional[Name] = Field(
+        None,
+        title="领导小组名称",
+        description="未填时为「社会稳定风险评估工作领导小组」。",
+        examples=["青石镇社会稳定风险评估工作领导小组"],
+    )
+    leader: Person = Field(title="组长")
+    deputy_leaders: list[Person] = Field(default_factory=list, title="副组长")
+    members: list[Person] = Field(default_factory=list, title="成员")
+    office: Optional[Name] = Field(None, title="领导小组办公室设在", examples=["镇综治办"])
+
+
+class IssuedDocument(Strict):
+    """制定出台的稳评制度文件。"""
+
+    title: Name = Field(
+        title="文件名称",
+        description="不必加书名号。",
+        examples=["关于开展重大决策社会稳定风险评估工作的实施意见"],
+    )
+    doc_number: Optional[Text] = Field(None, title="发文字号", examples=["青发〔2026〕3号"])
+    issued_on: Optional[IsoDate] = Field(None, title="印发日期")
+
+
+class Mechanism(Strict):
+    """机制建设：组织领导、制度文件、牵头部门和配合单位。"""
+
+    leading_group: StandingGroup = Field(title="领导小组")
+    documents: list[IssuedDocument] = Field(default_factory=list, title="出台的制度文件")
+    lead_office: Name = Field(title="牵头部门", examples=["镇综治办"])
+    cooperating_units: list[Name] = Field(default_factory=list, title="配合单位", examples=[["镇司法所", "青石派出所"]])
+    practices: list[Name] = Field(
+        default_factory=list,
+        title="工作机制和做法",
+        description="每项一句，不写序号，如「将稳评工作纳入全年工作要点」。",
+        examples=[["将稳评工作纳入全年工作要点", "定期召开党政联席会议专题研究稳评工作"]],
+    )
+
+
+class PeriodReport(Strict):
+    """一段时间内社会稳定风险评估工作情况的汇报：单位自述的部分和所评估的各事项案卷。"""
+
+    model_config = ConfigDict(title="稳评工作情况汇报")
+
+    schema_version: Literal["1.0"] = Field(title="格式版本")
+    title: Optional[Name] = Field(
+        None,
+        title="标题",
+        description="未填时为「关于2026年度社会稳定风险评估工作情况的汇报」之类，由汇报期间推出。",
+    )
+    organisation: Organisation = Field(title="汇报单位")
+    recipient: Name = Field(title="主送机关", examples=["江城市维稳办"])
+    period: ReportPeriod = Field(title="汇报期间")
+    issued_on: IsoDate = Field(title="成文日期", examples=["2026-12-18"])
+    mechanism: Mechanism = Field(title="机制建设")
+    problems: list[Name] = Field(
+        default_factory=list, title="存在的问题", description="每项一段，不写「一是」，生成时自动编排。"
+    )
+    next_steps: list[Name] = Field(
+        default_factory=list, title="下一步工作", description="每项一段，不写「一是」，生成时自动编排。"
+    )
+    progress: dict[str, Name] = Field(
+        default_factory=dict,
+        title="实施进展",
+        description="键为案卷编号，值为该事项评估、决策之后的实施进展，写入成效部分。",
+        examples=[{"QS-WP-2026-001": "项目已于9月开工，承包地调整方案经3个村村民代表大会表决通过。"}],
+    )
+    cases: list[CaseEntry] = Field(
+        min_length=1,
+        title="评估事项案卷",
+        description="期间内开展稳评的各事项，每项是一份完整的稳评案卷（格式同 case.schema.json）；命令行也可写案卷文件路径。",
+    )
