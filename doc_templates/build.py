@@ -133,7 +133,9 @@ def styles_xml() -> str:
     return (
         f"{XML_HEAD}<w:styles {NS}><w:docDefaults><w:rPrDefault><w:rPr>{fonts(FANGSONG)}{size(BODY_PT)}"
         '<w:kern w:val="2"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
-        '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
+        # overflowPunct "1" is Word's own default (punctuation may hang); LibreOffice reads the explicit
+        # value the other way round and then keeps 。，、 after a full line instead of losing them in the PDF.
+        '<w:pPrDefault><w:pPr><w:overflowPunct w:val="1"/><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
         "</w:docDefaults>" + "".join(styles) + "</w:styles>"
     )
 

@@ -63,21 +63,6 @@ PDF_FILTER_DATA = {
 DOCX_IMPORT_FILTER = "MS Word 2007 XML"
 
 
-def no_hanging_punctuation(doc) -> None:
-    """Keep punctuation inside the type area.
-
-    LibreOffice lets a 。，、 that follows a full line hang into the margin, and in
-    the PDF such a mark is lost. Word keeps it on the line (compressing the line);
-    turning hanging off here makes LibreOffice carry the last character down
-    instead, so no mark is ever lost. Styles and paragraphs both carry the flag.
-    """
-    styles = doc.getStyleFamilies().getByName("ParagraphStyles")
-    for name in styles.getElementNames():
-        style = styles.getByName(name)
-        if style.getPropertySetInfo().hasPropertyByName("ParaIsHangingPunctuation"):
-            style.setPropertyValue("ParaIsHangingPunctuation", False)
-
-
 def profile_url(workdir: str) -> str:
     return Path(workdir, "profile").as_uri()
 
@@ -221,7 +206,6 @@ class Worker:
         if doc is None:
             raise DocumentError("LibreOffice 无法打开该文档（文件可能已损坏或不是 .docx 格式）")
         try:
-            no_hanging_punctuation(doc)
             # Fill tables of contents and other indexes, as Word's "update fields" would.
             if hasattr(doc, "getDocumentIndexes"):
                 indexes = doc.getDocumentIndexes()
