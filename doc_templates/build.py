@@ -394,7 +394,7 @@ def plan_doc() -> str:
         + T("重点围绕合法性、合理性、可行性和可控性开展评估。")
         + S("for d in plan.dimensions") + H(2, "{{ d.label }}") + MD("d.text") + S("endfor")
         + H(1, "评估方法")
-        + T("采取{{ plan.methods_text or '公示、问卷调查、实地走访、座谈会' }}等方式，广泛征求利益相关方和社会各界的意见建议，"
+        + T("{% if plan.methods_text %}采取{{ plan.methods_text }}等方式，{% endif %}广泛征求利益相关方和社会各界的意见建议，"
             "对照风险等级标准（{{ risk.profile_name }}）逐项识别、估计风险，综合研判后形成评估结论。")
         + H(1, "步骤和时间安排")
         + S("if plan.schedule")
@@ -533,7 +533,8 @@ def report_doc() -> str:
         + table(cols(0.7, 3.0, 1.4, 1.4, 1.3, 1.6), ["编号", "风险因素", "发生概率", "影响程度", "R", "风险程度"],
                 ["{{ f.id }}", "{{ f.name }}", "{{ f.residual_probability }}", "{{ f.residual_impact }}", "{{ f.residual_r }}", "{{ f.residual_degree }}"],
                 loop="f in risk.factors")
-        + T("落实各项防范化解措施后，综合风险指数由{{ risk.initial_index }}降为{{ risk.residual_index }}，风险等级为{{ risk.residual_level }}。"
+        + T("落实各项防范化解措施后，综合风险指数{% if risk.reduced %}由{{ risk.initial_index }}降为{{ risk.residual_index }}"
+            "{% else %}为{{ risk.residual_index }}（措施前{{ risk.initial_index }}）{% endif %}，风险等级为{{ risk.residual_level }}。"
             "{% if risk.assessed_level %}经评估领导小组综合研判，评定风险等级为{{ risk.assessed_level }}。{% endif %}")
         + H(1, "评估结论和建议")
         + S("if report.conclusion") + MD("report.conclusion") + S("endif")
@@ -643,7 +644,7 @@ def summary_doc() -> str:
         + S("endif")
         + H(1, "科学研判风险，落实化解措施")
         + T("共识别风险因素{{ risk.count }}项，主要是{{ risk.main_risks }}。落实措施前综合风险指数{{ risk.initial_index }}，为{{ risk.initial_level }}；"
-            "针对各项风险制定防范化解措施{{ risk.measures|length }}项，落实后综合风险指数降为{{ risk.residual_index }}，为{{ risk.residual_level }}。"
+            "针对各项风险制定防范化解措施{{ risk.measures|length }}项，落实后综合风险指数{% if risk.reduced %}降为{% else %}为{% endif %}{{ risk.residual_index }}，为{{ risk.residual_level }}。"
             "评估结论为{{ risk.final_level }}，建议{{ risk.advice_detail }}。"
             "{% if filing.decision_result %}{{ filing.decision_body }}{% if filing.decision_date %}于{{ filing.decision_date }}{% endif %}集体研究，决定{{ filing.decision_result }}。{% endif %}"
             "{% if stability.given %}同时制定了维稳工作方案和应急处置预案。{% endif %}")

@@ -337,7 +337,8 @@ def _unchanged(entry: Optional[dict], key: str, outdir: Path) -> bool:
 
 
 def write_atomically(target: Path, data: bytes) -> None:
-    """Write beside the target under a temporary name, then rename over it."""
+    """Write beside the target under a temporary name, then rename over it (making its folder)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(_temp_name(target.name, os.getpid()))
     try:
         with open(partial, "wb") as fh:

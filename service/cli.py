@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .batch import write_atomically
 from .generate import InvalidCase, UnknownDocument, generate
 from .pdf import ConversionError
 from .render import TemplateRenderError
@@ -99,17 +100,6 @@ def _print_issues(result: Validation) -> None:
     click.echo(f"案卷有 {len(result.errors)} 处错误，未生成任何材料：", err=True)
     for e in result.errors:
         click.echo(f"  - {e.path}：{e.message}", err=True)
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write beside the target, then rename: a reader never sees half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.part")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def _kinds(values: tuple[str, ...]) -> list[str] | None:

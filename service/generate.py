@@ -60,6 +60,8 @@ def prepare(data: Any, only: Optional[Iterable[str]] = None) -> Prepared:
             raise UnknownDocument(f"没有这种文书：{'、'.join(sorted(unknown))}（可选：{'、'.join(ORDER)}）")
     ctx = build_case_context(result.case, result.assessment, profile)
     docs = plan_documents(result.case, ctx, only_set)
+    if not docs:
+        raise UnknownDocument("案卷中没有会议，无法生成会议纪要")
     case_json = canonical_case_json(result.case.model_dump(mode="json", exclude_none=True))
     return Prepared(result, docs, case_json, ctx)
 

@@ -56,11 +56,15 @@ def read_json(raw: bytes | str) -> Any:
         except UnicodeDecodeError as exc:
             raise CaseReadError(f"文件不是 UTF-8 编码的文本（第 {exc.start + 1} 个字节无法识别）") from None
     try:
-        return json.loads(raw)
+        return json.loads(raw, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise CaseReadError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列（{exc.msg}）") from None
     except RecursionError:
         raise CaseReadError("JSON 嵌套层次过深，无法读取") from None
+
+
+def _no_constant(name: str):
+    raise CaseReadError(f"JSON 中不能使用 {name}（不是有效的数字）")
 
 
 def validate(data: Any, profile: Optional[RiskProfile] = None) -> Validation:
@@ -129,7 +133,8 @@ def _translate(err: dict) -> Issue:
         allowed = "、".join(re.findall(r"'([^']*)'", ctx.get("expected", "")))
         message = f"{named}的取值「{_show(value)}」无效，应为：{allowed}"
     elif kind in _TYPE_NAMES:
-        message = f"{named}应为{_TYPE_NAMES[kind]}，实际为 {_show(value)}"
+        shown = json.dumps(value, ensure_ascii=False)
+        message = f"{named}应为{_TYPE_NAMES[kind]}，实际为 {shown if len(shown) <= 40 else shown[:40] + '…'}"
     elif kind == "greater_than_equal":
         message = f"{named}的值({_show(value)})不能小于 {ctx.get('ge')}"
     elif kind == "less_than_equal":

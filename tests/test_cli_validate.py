@@ -68,3 +68,11 @@ def test_deeply_nested_json_is_unreadable_not_a_crash(tmp_path):
     path.write_text("[" * 100000 + "]" * 100000, "utf-8")
     run = wenping("validate", path)
     assert run.returncode == 2 and "Traceback" not in run.stderr and "嵌套" in run.stderr
+
+
+def test_nan_is_not_a_number(tmp_path, case_data):
+    text = json.dumps(case_data, ensure_ascii=False).replace('"investment_wan_yuan": 2680', '"investment_wan_yuan": NaN')
+    path = tmp_path / "nan.json"
+    path.write_text(text, "utf-8")
+    run = wenping("validate", path)
+    assert run.returncode == 2 and "NaN" in run.stderr

@@ -124,3 +124,26 @@ def test_no_none_in_sample(sample_data):
         text = text_of(document)
         for token in FORBIDDEN:
             assert token not in text, (name, token)
+
+
+def test_markdown_keeps_what_is_not_a_list_or_emphasis(case_data):
+    case_data["matter"]["summary"] = "[1]: 国务院令第679号\n\n见[1]和 [链接](http://x) `代码` C:\\路径\n\n3. 甲\n4. 乙"
+    (report,) = by_kind(generate(case_data).data, "report")
+    text = text_of(report)
+    assert "[1]: 国务院令第679号" in text and "见[1]和 [链接](http://x) `代码` C:\\路径" in text
+    numbering = report.part.numbering_part.element
+    starts = [n.get(qn("w:val")) for n in numbering.iter(qn("w:startOverride"))]
+    assert "3" in starts  # the list starts where the clerk started it
+
+
+def test_no_reduction_is_not_called_a_reduction(case_data):
+    for risk in case_data["risks"]:
+        risk.pop("residual_probability"), risk.pop("residual_impact")
+    (report,) = by_kind(generate(case_data).data, "report")
+    text = text_of(report)
+    assert "降为0.3740" not in text and "综合风险指数为0.3740（措施前0.3740）" in text
+
+
+def test_only_minutes_without_meetings(minimal_data):
+    with pytest.raises(Exception, match="没有会议"):
+        generate(minimal_data, only=["minutes"])

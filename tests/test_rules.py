@@ -196,3 +196,25 @@ def test_residual_not_lower_warns(case_data):
     del case_data["risks"][2]["residual_probability"], case_data["risks"][2]["residual_impact"]
     message = first(validate(case_data).warnings, "risks.2")
     assert "青苗补偿争议" in message and "0.25" in message
+
+
+def test_weights_summing_to_one_in_decimal_but_not_in_binary(case_data):
+    for risk, weight in zip(case_data["risks"], (0.2, 0.2, 0.2, 0.401)):
+        risk["weight"] = weight  # 1.001: within the tolerance, though the float sum is 1.0010000000000001
+    assert validate(case_data).valid
+
+
+def test_weights_just_outside_tolerance(case_data):
+    for risk, weight in zip(case_data["risks"], (0.2, 0.2, 0.2, 0.4011)):
+        risk["weight"] = weight
+    assert "1.0011" in first(validate(case_data).errors, "risks")
+
+
+def test_years_a_document_can_carry(case_data):
+    case_data["filing"]["filed_on"] = "1979-12-31"
+    assert "1979-12-31" in first(validate(case_data).errors, "filing.filed_on")
+
+
+def test_blank_summary_refused(case_data):
+    case_data["matter"]["summary"] = "   "
+    assert "不能为空" in first(validate(case_data).errors, "matter.summary")

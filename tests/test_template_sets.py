@@ -94,6 +94,11 @@ def render(tmp_path, tag: str, context=None):
         "{{ 'x' * 100000000 }}",
         "{{ 'x'.ljust(1000000000) }}",
         "{% for i in range(100000000) %}{% endfor %}",
+        "{{ '%099999999d' % 1 }}",
+        "{{ '{:>99999999}'.format('a') }}",
+        "{{ lipsum(99999) }}",
+        "{{ ((2**64)**64)**64 }}",
+        "{{ 1 / 0 }}",
     ],
 )
 def test_malicious_templates_are_stopped(tmp_path, tag):

@@ -14,10 +14,8 @@ from service.web.config import DEFAULT_MAX_BODY, SettingError, load_settings, pa
 from service.web.generation import ascii_fallback, content_disposition
 
 from .helpers import open_docx, text_of
-from .web_fixtures import GENERATE_HAS_PDF, KEY, RENDER_HAS_FMT, SAMPLE_PATH, app_with, zip_manifest
+from .web_fixtures import KEY, SAMPLE_PATH, app_with, zip_manifest
 
-needs_pdf_api = pytest.mark.skipif(not GENERATE_HAS_PDF, reason="generate() has no pdf keyword yet")
-needs_pdf_render = pytest.mark.skipif(not RENDER_HAS_FMT, reason="render_document() has no fmt keyword yet")
 
 PROBLEM = "application/problem+json"
 
@@ -166,7 +164,6 @@ def test_pdf_flag_must_be_0_or_1(client, sample_data):
     assert post_json(client, "/api/v1/packages?pdf=0", sample_data).status_code == 200
 
 
-@needs_pdf_api
 def test_package_with_pdf(client, sample_data):
     from service.web.pdf_status import pdf_ready
 
@@ -222,7 +219,6 @@ def test_invalid_case_document_is_422(client, minimal_data):
     assert body["errors"][0]["path"] == "risks.0.measures"
 
 
-@needs_pdf_render
 def test_document_as_pdf(client, sample_data):
     from service.web.pdf_status import pdf_ready
 
@@ -313,7 +309,7 @@ def test_templates_listing(client):
     body = client.get("/api/v1/templates").get_json()
     assert body["kinds"] == list(ORDER)
     kinds = {t["kind"]: t for t in body["templates"]}
-    assert set(kinds) == set(ORDER) | {"index"}
+    assert set(kinds) == set(ORDER) | {"index", "period_summary"}
     assert kinds["report"]["ok"] is True
     assert "matter.name" in kinds["report"]["variables"]
     assert kinds["report"]["name"] == "评估报告"

@@ -21,7 +21,6 @@ from service.web.server import check_binding, is_loopback, ServeError
 
 from .web_fixtures import (
     AUTH,
-    GENERATE_HAS_PDF,
     KEY,
     SAMPLE_PATH,
     WENPING,
@@ -83,7 +82,6 @@ def test_concurrent_clients_get_their_own_packages(server, sample):
         assert seen == [f"LOAD-{number}-{i}" for i in range(PACKAGES_EACH)]
 
 
-@pytest.mark.skipif(not GENERATE_HAS_PDF, reason="generate() has no pdf keyword yet")
 def test_concurrent_pdf_packages(server, sample):
     status, _, _ = server.request("GET", "/readyz")
     if status != 200:
@@ -145,7 +143,6 @@ def test_without_libreoffice_readyz_is_503(no_pdf_server):
     assert json.loads(body)["pdf"] is False
 
 
-@pytest.mark.skipif(not GENERATE_HAS_PDF, reason="generate() has no pdf keyword yet")
 def test_without_libreoffice_pdf_is_503_and_docx_still_works(no_pdf_server, sample):
     headers = {"Content-Type": "application/json"}
     status, response_headers, body = no_pdf_server.request("POST", "/api/v1/packages?pdf=1", body_of(sample), headers)

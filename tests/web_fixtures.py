@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import io
 import json
 import os
@@ -31,8 +30,6 @@ ARTIFACTS = Path(__file__).resolve().parent / "web_artifacts"
 KEY = "test-key-5f0c2a9e71d4"
 AUTH = {"Authorization": f"Bearer {KEY}"}
 
-GENERATE_HAS_PDF = "pdf" in inspect.signature(generate).parameters
-RENDER_HAS_FMT = "fmt" in inspect.signature(render_document).parameters
 
 
 def app_with(**config):

@@ -355,6 +355,7 @@ def risk_ctx(a: Assessment, profile: RiskProfile, assessed_level: Optional[str])
         initial_level=a.initial.level,
         residual_index=index4(a.residual.index),
         residual_level=a.residual.level,
+        reduced=a.residual.index < a.initial.index,
         assessed_level=assessed_level,
         final_level=a.final_level,
         advice=a.advice,
@@ -372,7 +373,7 @@ def stability_ctx(case: m.Case) -> StabilityCtx:
     lg = case.leading_group
     command = s.command if s else None
     commander = (command.commander if command else None) or lg.leader
-    deputies = (command.deputy_commanders if command and command.commander else None) or lg.deputy_leaders
+    deputies = (command.deputy_commanders if command else None) or lg.deputy_leaders
     return StabilityCtx(
         issued_on=cn_date(s.issued_on if s else case.report.issued_on),
         given=s is not None,

@@ -239,6 +239,7 @@ class RiskCtx(Ctx):
     initial_level: str = F("落实措施前风险等级（初始风险等级）")
     residual_index: str = F("落实措施后综合风险指数")
     residual_level: str = F("落实措施后风险等级（测算）")
+    reduced: bool = F("落实措施后综合风险指数是否低于措施前")
     assessed_level: Optional[str] = F("专家评定等级（填写时）", None)
     final_level: str = F("最终风险等级")
     advice: str = F("决策建议（简称），如「可以实施」")

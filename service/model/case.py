@@ -11,7 +11,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .types import Amount, Clock, Count, IsoDate, Markdown, Name, Text
+from .types import Amount, Clock, Count, IsoDate, Markdown, Name, RequiredMarkdown, Text
 
 Probability = Literal["很低", "较低", "中等", "较高", "很高"]
 Impact = Literal["可忽略", "较小", "中等", "较大", "严重"]
@@ -56,7 +56,7 @@ class Matter(Strict):
 
     name: Name = Field(title="事项名称", examples=["镇西北片土地整理项目"])
     category: Optional[Text] = Field(None, title="事项类别", examples=["重大工程项目"])
-    summary: Markdown = Field(title="事项概况")
+    summary: RequiredMarkdown = Field(title="事项概况")
     location: Optional[Text] = Field(None, title="实施地点")
     scale: Optional[Text] = Field(None, title="建设规模")
     investment_wan_yuan: Optional[Amount] = Field(None, title="总投资（万元）", examples=[2680])

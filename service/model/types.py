@@ -6,6 +6,7 @@ Each type validates strictly and reports problems in Chinese through
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from typing import Annotated, Any
@@ -17,6 +18,7 @@ from pydantic_core import PydanticCustomError
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+MIN_YEAR, MAX_YEAR = 1980, 2099  # the years a document (and a zip timestamp) can carry
 
 
 def _check_text(value: Any) -> Any:
@@ -45,15 +47,20 @@ def _parse_date(value: Any) -> Any:
             "date_format", "日期「{value}」格式不对，应写作 YYYY-MM-DD，如 2026-04-10", {"value": value}
         )
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise PydanticCustomError(
             "date_invalid", "日期「{value}」不存在，请核对年月日", {"value": value}
         ) from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise PydanticCustomError(
+            "date_range", "日期「{value}」的年份应在 {low} 至 {high} 年之间", {"value": value, "low": MIN_YEAR, "high": MAX_YEAR}
+        )
+    return day
 
 
 def _check_number(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise PydanticCustomError("number_type", "「{value}」不是数字", {"value": value})
     if value < 0:
         raise PydanticCustomError("number_negative", "数值({value})不能为负数", {"value": value})
@@ -71,6 +78,9 @@ Markdown = Annotated[
     BeforeValidator(_check_text),
     Field(description="叙述性文字，可使用 Markdown：空行分段，`-` 或 `1.` 列表，`**加粗**`，`*倾斜*`。"),
 ]
+
+RequiredMarkdown = Annotated[Markdown, BeforeValidator(_check_not_blank)]
+"""A narrative that must say something."""
 
 IsoDate = Annotated[
     date,

@@ -123,6 +123,9 @@ class CompiledTemplate:
             raise TemplateRenderError(self.name, f"{type(exc).__name__}: {exc}") from exc
         except RecursionError:
             raise TemplateRenderError(self.name, "模板递归过深") from None
+        except (ArithmeticError, ValueError, TypeError, LookupError, MemoryError) as exc:
+            # A template's own mistake (1/0, int("x"), …): the template's fault, reported as such.
+            raise TemplateRenderError(self.name, f"模板运行出错（{type(exc).__name__}: {exc}）") from exc
         finally:
             end_deadline(deadline)
             current_numbering.reset(token)

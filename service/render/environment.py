@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextvars
 import operator
+import re
 import os
 import time
 from datetime import date
@@ -22,6 +23,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from .markdown_docx import as_paragraphs
 
 RENDER_TIMEOUT_ENV = "WENPING_RENDER_TIMEOUT"
+_WIDTHS = re.compile(r"%[-+ #0]*(\d+)")
 MAX_RANGE = 10_000
 MAX_REPEAT = 100_000  # characters or items a "*" may produce
 
@@ -74,10 +76,21 @@ def join_cn(items, sep: str = "、") -> str:
 class DocumentSandbox(ImmutableSandboxedEnvironment):
     """The sandbox, plus a deadline on every call and loop step, and bounded repetition."""
 
-    intercepted_binops = frozenset(["*", "**"])
+    intercepted_binops = frozenset(["*", "**", "%"])
+    # Attributes that format or pad to a width the template chooses.
+    unsafe_attributes = frozenset(["format", "format_map", "ljust", "rjust", "center", "zfill", "expandtabs"])
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, str) and attr in self.unsafe_attributes:
+            return False
+        return super().is_safe_attribute(obj, attr, value)
 
     def call_binop(self, context, operator_name: str, left: Any, right: Any) -> Any:
         check_deadline()
+        if operator_name == "%":
+            if isinstance(left, str) and any(int(w) > MAX_REPEAT for w in _WIDTHS.findall(left)):
+                raise SecurityError("模板中的格式宽度过大")
+            return operator.mod(left, right)
         if operator_name == "**":
             if isinstance(right, (int, float)) and abs(right) > 64:
                 raise SecurityError("模板中的乘方过大")
@@ -105,6 +118,7 @@ def make_environment() -> DocumentSandbox:
         auto_reload=False,
     )
     env.globals["range"] = bounded_range
+    env.globals.pop("lipsum", None)  # generates text in loops the deadline cannot see
     # Filters that pad or format to a width the template chooses could allocate without bound.
     for name in ("center", "format", "indent", "wordwrap", "pprint", "urlize", "xmlattr"):
         env.filters.pop(name, None)

@@ -30,20 +30,20 @@ class NumberingAllocator:
     """Hands out one restarting ordered-list numbering instance per list, for one render."""
 
     next_id: int = FIRST_DYNAMIC_NUM_ID
-    allocated: list[int] = field(default_factory=list)
+    allocated: list[tuple[int, int]] = field(default_factory=list)  # (numId, first number)
 
-    def new_ordered_list(self) -> int:
+    def new_ordered_list(self, start: int = 1) -> int:
         num_id = self.next_id
         self.next_id += 1
-        self.allocated.append(num_id)
+        self.allocated.append((num_id, start))
         return num_id
 
     def numbering_xml(self) -> str:
         """The ``w:num`` elements to append to numbering.xml."""
         return "".join(
             f'<w:num w:numId="{n}"><w:abstractNumId w:val="{ORDERED_ABSTRACT_ID}"/>'
-            f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
-            for n in self.allocated
+            f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride></w:num>'
+            for n, start in self.allocated
         )
 
 
@@ -52,10 +52,23 @@ current_numbering: contextvars.ContextVar[NumberingAllocator] = contextvars.Cont
 _parsers = threading.local()
 
 
+# Narratives use paragraphs, lists, bold and italic. Everything else Markdown would
+# read into the text — links, images, reference definitions ("[1]: ..." lines vanish),
+# code spans, raw HTML, backslash escapes — is switched off so the text stays as typed.
+_OFF_INLINE = ("backtick", "escape", "reference", "link", "image_link", "image_reference", "short_reference",
+               "short_image_ref", "autolink", "automail", "html")
+_OFF_BLOCK = ("reference", "indent", "code")
+
+
 def _parser() -> markdown.Markdown:
     """One Markdown parser per thread (a parser keeps state between calls)."""
     if not hasattr(_parsers, "md"):
-        _parsers.md = markdown.Markdown(extensions=["sane_lists", "nl2br"], output_format="html")
+        md = markdown.Markdown(extensions=["sane_lists", "nl2br"], output_format="html")
+        for name in _OFF_INLINE:
+            md.inlinePatterns.deregister(name, strict=False)
+        for name in _OFF_BLOCK:
+            md.parser.blockprocessors.deregister(name, strict=False)
+        _parsers.md = md
     return _parsers.md
 
 
@@ -89,13 +102,22 @@ class Md:
         return markdown_to_wordml(self.source, style)
 
 
-@functools.lru_cache(maxsize=2048)
-def _html(source: str) -> str:
-    """Markdown → HTML, cached: the same narrative appears in several documents of a case."""
+CACHED_LENGTH = 4000  # narratives longer than this are converted each time, not kept
+
+
+def _convert(source: str) -> str:
     # User text is data: escape what Markdown would take for raw HTML, so that
     # "<b>" or "&nbsp;" come out exactly as typed.
     safe = source.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _parser().reset().convert(safe)
+
+
+_cached_convert = functools.lru_cache(maxsize=1024)(_convert)
+
+
+def _html(source: str) -> str:
+    """Markdown → HTML; short narratives are cached (the same one appears in several documents)."""
+    return _cached_convert(source) if len(source) <= CACHED_LENGTH else _convert(source)
 
 
 def markdown_to_wordml(source: str, style: str | None) -> str:
@@ -109,7 +131,7 @@ def markdown_to_wordml(source: str, style: str | None) -> str:
 def _block(el, style) -> str:
     tag = el.tag if isinstance(el.tag, str) else ""
     if tag in ("ul", "ol"):
-        num_id = BULLET_NUM_ID if tag == "ul" else _allocator().new_ordered_list()
+        num_id = BULLET_NUM_ID if tag == "ul" else _allocator().new_ordered_list(_start(el))
         numbering = f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
         return "".join(
             paragraph(_inline(li), style, numbering) for li in el if getattr(li, "tag", None) == "li"
@@ -119,6 +141,14 @@ def _block(el, style) -> str:
     if tag == "hr":
         return ""
     return paragraph(_inline(el), style)
+
+
+def _start(ol) -> int:
+    """The first number of an ordered list as the clerk wrote it (3. … starts at 3)."""
+    try:
+        return max(0, int(ol.get("start", "1")))
+    except ValueError:
+        return 1
 
 
 def _allocator() -> NumberingAllocator:

@@ -7,6 +7,7 @@ the final level and the decision advice.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -82,7 +83,7 @@ def weights_of(risks: Sequence[Risk]) -> list[float]:
         return [1 / len(risks)] * len(risks)
     if len(given) != len(risks):
         raise WeightError("mixed")
-    if abs(sum(given) - 1) > WEIGHT_TOLERANCE:
+    if round(abs(math.fsum(given) - 1), 9) > WEIGHT_TOLERANCE:
         raise WeightError("sum")
     return given
 

@@ -8,7 +8,6 @@ and turns their failures into :class:`ApiProblem` answers: 422 invalid case,
 
 from __future__ import annotations
 
-import inspect
 import logging
 import re
 from typing import Any, Optional
@@ -23,18 +22,7 @@ from service.validation import CaseReadError, Validation, read_json
 
 from .problems import ApiProblem
 
-try:  # the PDF stage is optional: without it PDF requests answer 503
-    from service.pdf import ConversionError, ConversionTimeout, ConverterUnavailable
-except Exception:  # pragma: no cover - only when service.pdf is broken or absent
-
-    class ConversionError(RuntimeError):  # type: ignore[no-redef]
-        document = None
-
-    class ConversionTimeout(ConversionError):  # type: ignore[no-redef]
-        pass
-
-    class ConverterUnavailable(ConversionError):  # type: ignore[no-redef]
-        pass
+from service.pdf import ConversionError, ConversionTimeout, ConverterUnavailable
 
 
 log = logging.getLogger("wenping.web")
@@ -44,13 +32,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
 
 PDF_UNAVAILABLE = "本服务当前无法生成 PDF（PDF 转换组件不可用）。请去掉 PDF 选项，只生成 Word 文档；或联系系统管理员。"
-
-
-def accepts_keyword(func: Any, name: str) -> bool:
-    try:
-        return name in inspect.signature(func).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 def read_case(raw: bytes) -> Any:
@@ -108,10 +89,8 @@ def template_set(name: Optional[str]) -> Optional[TemplateSet]:
 
 def build_package(data: Any, pdf: bool = False, templates: Optional[TemplateSet] = None) -> Package:
     """The filing package of a case (with PDFs when asked)."""
-    if pdf and not accepts_keyword(generate, "pdf"):
-        raise _pdf_problem(ConverterUnavailable("generate() has no pdf keyword"))
     try:
-        return generate(data, pdf=True, templates=templates) if pdf else generate(data, templates=templates)
+        return generate(data, pdf=pdf, templates=templates)
     except InvalidCase as exc:
         raise invalid_case_problem(exc.validation) from None
     except UnknownDocument as exc:
@@ -138,12 +117,8 @@ def build_document(
     data: Any, kind: str, meeting: Optional[int] = None, fmt: str = "docx", templates: Optional[TemplateSet] = None
 ) -> PackageFile:
     """One document of a case, as .docx or .pdf."""
-    if fmt == "pdf" and not accepts_keyword(render_document, "fmt"):
-        raise _pdf_problem(ConverterUnavailable("render_document() has no fmt keyword"))
     try:
-        if fmt == "pdf":
-            return render_document(data, kind, meeting=meeting, templates=templates, fmt="pdf")
-        return render_document(data, kind, meeting=meeting, templates=templates)
+        return render_document(data, kind, meeting=meeting, templates=templates, fmt=fmt)
     except InvalidCase as exc:
         raise invalid_case_problem(exc.validation) from None
     except UnknownDocument as exc:
