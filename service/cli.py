@@ -7,7 +7,6 @@ Thin: parses arguments, calls the pipeline, prints. Exit codes: 0 done,
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 

@@ -123,7 +123,7 @@ def _translate(err: dict) -> Issue:
     loc = err["loc"]
     path = ".".join(str(p) for p in loc)
     kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
-    label = _title_at(loc)
+    label = title_at(loc)
     named = f"「{label}」" if label else ""
     if kind == "missing":
         message = f"缺少必填项{named}"
@@ -168,9 +168,9 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def _title_at(loc: tuple) -> str:
-    """The Chinese field title at a path, for messages (empty when unknown)."""
-    current: Any = Case
+def title_at(loc: tuple, root: type[BaseModel] = Case) -> str:
+    """The Chinese field title at a path of ``root``, for messages (empty when unknown)."""
+    current: Any = root
     title = ""
     for step in loc:
         current = _unwrap(current)

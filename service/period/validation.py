@@ -10,17 +10,16 @@ reads the cases given as paths, for the command line); gives a
 
 from __future__ import annotations
 
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from ..checks import Issue
 from ..model.case import Case
 from ..risk.profile import RiskProfile, active_profile
-from ..validation import CaseReadError, Validation, _translate, _unwrap, read_json, validate
+from ..validation import CaseReadError, Validation, _translate, read_json, title_at, validate
 from .model import PeriodReport
 
 
@@ -97,7 +96,7 @@ def translate(err: dict) -> Issue:
     """A pydantic error of the period model as an ``Issue``, worded like the case's own errors."""
     loc = tuple(err["loc"])
     path = ".".join(str(p) for p in loc)
-    label = _title_at(loc)
+    label = title_at(loc, PeriodReport)
     named = f"「{label}」" if label else ""
     if err["type"].startswith("period_"):
         return Issue(path, f"{named}{err['msg']}")
@@ -105,24 +104,6 @@ def translate(err: dict) -> Issue:
         return Issue(path, _translate(err).message)
     message = _translate({**err, "loc": _STAND_IN}).message
     return Issue(path, message.replace(_STAND_IN_LABEL, named, 1))
-
-
-def _title_at(loc: tuple) -> str:
-    current: Any = PeriodReport
-    title = ""
-    for step in loc:
-        current = _unwrap(current)
-        origin = typing.get_origin(current)
-        if isinstance(current, type) and issubclass(current, BaseModel) and isinstance(step, str):
-            info = current.model_fields.get(step)
-            if info is None:
-                return title
-            title, current = info.title or step, info.annotation
-        elif origin in (list, dict):
-            current = typing.get_args(current)[-1]
-        else:
-            return title
-    return title
 
 
 # ------------------------------------------------------------- validation
