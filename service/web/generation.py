@@ -9,6 +9,7 @@ and turns their failures into :class:`ApiProblem` answers: 422 invalid case,
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 import re
 from typing import Any, Optional
 from urllib.parse import quote
@@ -87,11 +88,14 @@ def template_set(name: Optional[str]) -> Optional[TemplateSet]:
         raise  # a broken set is the operator's to fix: logged, answered as a plain 500
 
 
-def build_package(data: Any, pdf: bool = False, templates: Optional[TemplateSet] = None) -> Package:
-    """The filing package of a case (with PDFs when asked)."""
+@contextmanager
+def as_problems():
+    """Generation errors as the API's problems: 422 invalid, 404 unknown document, 503/504/500 PDF."""
+    from service.period import PeriodInvalid
+
     try:
-        return generate(data, pdf=pdf, templates=templates)
-    except InvalidCase as exc:
+        yield
+    except (InvalidCase, PeriodInvalid) as exc:
         raise invalid_case_problem(exc.validation) from None
     except UnknownDocument as exc:
         raise ApiProblem(404, str(exc), slug="unknown-document", title="没有这份文书") from None
@@ -100,32 +104,26 @@ def build_package(data: Any, pdf: bool = False, templates: Optional[TemplateSet]
         raise _pdf_problem(exc) from None
 
 
+def build_package(data: Any, pdf: bool = False, templates: Optional[TemplateSet] = None) -> Package:
+    """The filing package of a case (with PDFs when asked)."""
+    with as_problems():
+        return generate(data, pdf=pdf, templates=templates)
+
+
 def build_summary(data: Any, pdf: bool = False) -> tuple[str, bytes, str]:
     """The period work report (工作情况汇报) of a PERIOD body, as .docx or .pdf."""
-    from service.period import PeriodInvalid, generate_period_report
+    from service.period import generate_period_report
 
-    try:
+    with as_problems():
         return generate_period_report(data, pdf=pdf)
-    except PeriodInvalid as exc:
-        raise invalid_case_problem(exc.validation) from None
-    except ConversionError as exc:
-        log.warning("PDF conversion failed: %s", type(exc).__name__)
-        raise _pdf_problem(exc) from None
 
 
 def build_document(
     data: Any, kind: str, meeting: Optional[int] = None, fmt: str = "docx", templates: Optional[TemplateSet] = None
 ) -> PackageFile:
     """One document of a case, as .docx or .pdf."""
-    try:
+    with as_problems():
         return render_document(data, kind, meeting=meeting, templates=templates, fmt=fmt)
-    except InvalidCase as exc:
-        raise invalid_case_problem(exc.validation) from None
-    except UnknownDocument as exc:
-        raise ApiProblem(404, str(exc), slug="unknown-document", title="没有这份文书") from None
-    except ConversionError as exc:
-        log.warning("PDF conversion failed: %s", type(exc).__name__)
-        raise _pdf_problem(exc) from None
 
 
 _UNSAFE_ASCII = re.compile(r"[^A-Za-z0-9._-]+")
