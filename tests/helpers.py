@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import docx
 from docx.oxml.ns import qn
@@ -42,3 +43,16 @@ def manifest(package: bytes) -> dict:
 def by_kind(package: bytes, kind: str) -> list[docx.document.Document]:
     files = unzip(package)
     return [open_docx(files[f["file"]]) for f in manifest(package)["files"] if f["kind"] == kind]
+
+
+def live_processes(needle) -> list[tuple[int, str]]:
+    """(pid, command line) of live processes whose command line mentions ``needle``."""
+    from service.pdf.converter import processes_matching
+
+    found = []
+    for pid in processes_matching(str(needle)):
+        try:
+            found.append((pid, Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")))
+        except OSError:
+            continue  # ended since
+    return found

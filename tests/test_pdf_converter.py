@@ -24,6 +24,8 @@ from service.pdf import ConversionError, ConversionTimeout, Converter, Converter
 from service.pdf import uno_worker
 from service.pdf.converter import FONTS_CONF, pipe_name
 
+from .helpers import live_processes
+
 ROOT = Path(__file__).resolve().parents[1]
 
 AVAILABLE = Converter().ready()
@@ -96,19 +98,7 @@ def render_hash(pdf: bytes) -> str:
 
 def ours(workdir: Path | str) -> list[tuple[int, str]]:
     """Live processes whose command line mentions the converter's private directory."""
-    needle = str(workdir).encode()
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) == os.getpid():
-            continue
-        try:
-            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
-            state = Path(f"/proc/{entry}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if needle in cmdline and state != b"Z":
-            found.append((int(entry), cmdline.replace(b"\0", b" ").decode(errors="replace")))
-    return found
+    return live_processes(workdir)
 
 
 def soffice_pids(workdir: Path) -> list[int]:

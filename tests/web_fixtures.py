@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from service.generate import generate, render_document
 from service.web import create_app
+from .helpers import live_processes
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
@@ -69,19 +69,7 @@ class LiveServer:
 
 def processes_under(path: Path) -> list[tuple[int, str]]:
     """Live processes whose command line mentions path (the server's private TMPDIR)."""
-    found = []
-    needle = str(path).encode()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
-            state = Path(f"/proc/{entry}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state != b"Z" and needle in cmdline:
-            found.append((int(entry), cmdline.replace(b"\0", b" ").decode("utf-8", "replace")))
-    return found
+    return live_processes(path)
 
 
 def start_server(tmpdir: Path, *args: str, env: Optional[dict] = None, timeout: float = 30) -> LiveServer:
