@@ -12,7 +12,7 @@ import zipfile
 from service.documents import MAX_NAME
 from service.generate import generate
 
-from .conftest import BIN, ROOT, SAMPLE_PATH
+from .conftest import BIN, SAMPLE_PATH
 from .helpers import manifest, unzip
 
 WINDOWS_RESERVED = set('<>:"/\\|?*')
