@@ -50,7 +50,7 @@ bench: venv sysdeps
 # Regenerate the committed JSON Schema from the models.
 schema: venv
 	$(BIN)/wenping schema > schemas/case.schema.json
-	$(BIN)/python -m service.period.schema > schemas/period.schema.json
+	$(BIN)/python -m service.model.period_schema > schemas/period.schema.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -23,11 +23,11 @@ from docxtpl import DocxTemplate  # noqa: E402
 from jinja2 import Environment  # noqa: E402
 
 from cases import large_case, sample_case  # noqa: E402
-from service.documents import index_document  # noqa: E402
+from service.context.documents import index_document  # noqa: E402
 from service.generate import generate, prepare  # noqa: E402
 from service.render.environment import cn_date, join_cn  # noqa: E402
 from service.render.markdown_docx import as_paragraphs  # noqa: E402
-from service.templates import default_set  # noqa: E402
+from service.render.template_sets import default_set  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from service.generate import generate, prepare, render_docx  # noqa: E402
 from service.pdf import Converter  # noqa: E402
 from service.pdf.converter import FONTS_CONF  # noqa: E402
-from service.templates import default_set  # noqa: E402
+from service.render.template_sets import default_set  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 

@@ -850,7 +850,7 @@ README_START, README_END = "<!-- variables:start -->", "<!-- variables:end -->"
 
 def readme_with_variables(readme: str) -> str:
     """README.md with its variable reference regenerated from the context models."""
-    from service.template_check import variables_markdown
+    from service.render.contract import variables_markdown
 
     head, rest = readme.split(README_START, 1)
     _, tail = rest.split(README_END, 1)

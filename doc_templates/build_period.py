@@ -2,7 +2,7 @@
 
 Same page set-up, styles, numbering and footers as the case documents: it is
 made with the helpers of ``build.py`` (GB/T 9704-2012; see there). Its context
-is ``service.period.context.PeriodContext``. Run ``python doc_templates/build_period.py``
+is ``service.context.period_models.PeriodContext``. Run ``python doc_templates/build_period.py``
 after changing it; a test fails when the committed file differs from what it builds.
 
 Structure (after the reference 工作情况汇报): 一、机制建设 二、程序执行 （一）六个步骤

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Protocol, TextIO
 
-from . import __version__
+from service import __version__
 
 STATE_NAME = ".wenping-batch.json"
 REPORT_CSV = "report.csv"
@@ -220,7 +220,7 @@ class _Input:
 
 
 def _read_input(item: _Input) -> None:
-    from .validation import CaseReadError, read_json
+    from service.checks.validation import CaseReadError, read_json
 
     try:
         raw = item.path.read_bytes()
@@ -378,8 +378,8 @@ def _init_worker(template_set_name: Optional[str], pdf: bool) -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the parent while spawning
     signal.signal(signal.SIGTERM, _worker_terminated)
     try:
-        from .generate import generate  # noqa: F401  (import once, up front)
-        from .templates import KINDS, resolve_template_set
+        from service.generate import generate  # noqa: F401  (import once, up front)
+        from service.render.template_sets import KINDS, resolve_template_set
 
         templates = _worker["templates"] = resolve_template_set(template_set_name)
         for kind in KINDS:  # compile now, so that a case's time is its own
@@ -388,7 +388,7 @@ def _init_worker(template_set_name: Optional[str], pdf: bool) -> None:
             except Exception:  # reported by the cases that need it
                 pass
         if pdf:
-            from .pdf import Converter
+            from service.pdf import Converter
 
             converter = Converter.from_env(pool_size=1)
             _worker["converter"] = converter
@@ -435,8 +435,8 @@ def _generate_one(path: str, pdf: bool, outdir: str, suffix: str) -> dict:
     big packages do not travel through the pool's pipes, and a result message stays
     small, so a worker stopped mid-send cannot leave the pool waiting for its end.
     """
-    from .generate import InvalidCase, generate
-    from .validation import CaseReadError, read_json
+    from service.generate import InvalidCase, generate
+    from service.checks.validation import CaseReadError, read_json
 
     started = time.perf_counter()
 
@@ -459,9 +459,9 @@ def _generate_one(path: str, pdf: bool, outdir: str, suffix: str) -> dict:
         errors = [e.as_dict() for e in exc.validation.errors]
         return done("invalid", errors, input_sha256=input_sha256)
     except Exception as exc:  # conversion, rendering, profile, or a bug: this case fails, the batch goes on
-        from .pdf import ConversionError
-        from .render import TemplateRenderError
-        from .risk.profile import ProfileError
+        from service.pdf import ConversionError
+        from service.render import TemplateRenderError
+        from service.risk.profile import ProfileError
 
         known = (ConversionError, TemplateRenderError, ProfileError)
         message = str(exc) if isinstance(exc, known) else f"内部错误（{type(exc).__name__}）：{exc}"
@@ -575,8 +575,8 @@ def run_batch(
     pending cases are cancelled, workers stopped, the reports written for what
     finished, and the report comes back with ``interrupted`` set.
     """
-    from .risk.profile import DEFAULT_PROFILE, PROFILE_ENV, ProfileError, active_profile
-    from .templates import TemplateSetError, resolve_template_set
+    from service.risk.profile import DEFAULT_PROFILE, PROFILE_ENV, ProfileError, active_profile
+    from service.render.template_sets import TemplateSetError, resolve_template_set
 
     started = time.monotonic()
     outdir = Path(outdir)
@@ -598,8 +598,8 @@ def run_batch(
     except OSError as exc:
         raise BatchError(f"模板文件无法读取：{exc}") from exc
     if pdf:
-        from .pdf import Converter
-        from .pdf.converter import INSTALL_HINT
+        from service.pdf import Converter
+        from service.pdf.converter import INSTALL_HINT
 
         try:
             probe = Converter.from_env(pool_size=1)

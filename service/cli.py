@@ -12,16 +12,16 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .batch import write_atomically
-from .generate import InvalidCase, UnknownDocument, generate
-from .pdf import ConversionError
-from .render import TemplateRenderError
-from .risk.profile import ProfileError
-from .template_check import check_folder
-from .templates import DEFAULT_SET, KINDS, TemplateSetError, resolve_template_set
-from .schema import case_schema, dumps
-from .validation import CaseReadError, Validation, read_json, validate
+from service import __version__
+from service.batch import write_atomically
+from service.generate import InvalidCase, UnknownDocument, generate
+from service.pdf import ConversionError
+from service.render import TemplateRenderError
+from service.risk.profile import ProfileError
+from service.render.contract import check_folder
+from service.render.template_sets import DEFAULT_SET, KINDS, TemplateSetError, resolve_template_set
+from service.model.schema import case_schema, dumps
+from service.checks.validation import CaseReadError, Validation, read_json, validate
 
 
 class CliError(click.ClickException):
@@ -147,7 +147,7 @@ def batch_cmd(inputs: tuple[str, ...], outdir: Path, jobs: int | None, pdf: bool
     每个案卷生成一个 zip，另在输出文件夹写 report.csv 和 report.json；未变化的案卷再次运行时跳过。
     退出码：0 全部成功，1 有无效或失败的案卷，2 无法开始，130 被中断。
     """
-    from .batch import BatchError, console_progress, run_batch
+    from service.batch import BatchError, console_progress, run_batch
 
     progress = console_progress(outdir)
     try:
@@ -175,7 +175,8 @@ def summary_cmd(file: Path, output: Path | None, pdf: bool) -> None:
     （直接写入，或写案卷文件路径，路径相对于 FILE 所在文件夹）；汇报中的数字都由各案卷合计得出。
     -o 以 .pdf 结尾时只生成 PDF；以 .docx 结尾（或不给 -o）时生成 .docx，加 --pdf 再在旁边生成同名 PDF。
     """
-    from .period import PeriodInvalid, PeriodReadError, build_period_report
+    from service.checks.period import PeriodReadError
+    from service.generate_period import PeriodInvalid, build_period_report
 
     if output is not None and output.suffix.lower() not in (".docx", ".pdf"):
         raise CliError(f"输出文件 {output} 应以 .docx 或 .pdf 结尾")
@@ -244,7 +245,7 @@ def schema_cmd() -> None:
 @click.option("--insecure-no-auth", is_flag=True, help="未配置访问密钥（WENPING_API_KEYS）时仍监听非本机地址（不安全）。")
 def serve_cmd(host: str, port: int, workers: int, threads: int, insecure_no_auth: bool) -> None:
     """启动网页表单和 HTTP 接口服务（gunicorn）。"""
-    from .web.server import ServeError, serve
+    from service.web.server import ServeError, serve
 
     try:
         serve(host=host, port=port, workers=workers, threads=threads, insecure_no_auth=insecure_no_auth)

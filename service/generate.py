@@ -9,14 +9,14 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
-from .context.builder import build_case_context
-from .documents import ORDER, PlannedDocument, index_document, plan_documents
-from .filing_pdf import MERGED_NAME, Part, PdfInfo, merge, normalise, page_count, page_ranges
-from .package import Manifest, PackageFile, build_zip, canonical_case_json, sha256
-from .pdf import Converter, shared_converter
-from .risk.profile import active_profile
-from .templates import TemplateSet, default_set
-from .validation import Validation, validate
+from service.context.builder import build_case_context
+from service.context.documents import ORDER, PlannedDocument, index_document, plan_documents
+from service.pdf.assemble import MERGED_NAME, Part, PdfInfo, merge, normalise, page_count, page_ranges
+from service.package.archive import Manifest, PackageFile, build_zip, canonical_case_json, sha256
+from service.pdf import Converter, shared_converter
+from service.risk.profile import active_profile
+from service.render.template_sets import TemplateSet, default_set
+from service.checks.validation import Validation, validate
 
 
 class InvalidCase(Exception):

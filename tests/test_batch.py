@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from service.batch import STATE_NAME, BatchError, expand_inputs, run_batch
-from service.filing_pdf import MERGED_NAME
+from service.pdf.assemble import MERGED_NAME
 from service.generate import generate
 
 from .conftest import BIN

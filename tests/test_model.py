@@ -7,7 +7,7 @@ import json
 import pytest
 
 from service.model.case import Case
-from service.validation import validate
+from service.checks.validation import validate
 
 from .conftest import SAMPLE_PATH, SHARED_SAMPLE
 

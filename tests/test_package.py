@@ -9,7 +9,7 @@ import os
 import subprocess
 import zipfile
 
-from service.documents import MAX_NAME
+from service.context.documents import MAX_NAME
 from service.generate import generate
 
 from .conftest import BIN, SAMPLE_PATH

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from service.filing_pdf import MERGED_NAME
+from service.pdf.assemble import MERGED_NAME
 from service.generate import generate, render_document
 from service.pdf import Converter, ConverterUnavailable, close_shared_converter
 

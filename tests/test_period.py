@@ -17,21 +17,15 @@ import docx
 import jsonschema
 import pytest
 
-from service.period import (
-    DOCX,
-    PDF,
-    PeriodInvalid,
-    build_period_report,
-    generate_period_report,
-    period_schema,
-    validate_period,
-)
-from service.period.builder import period_ctx, tidy, title_lines, width
-from service.period.template import check_period_template
+from service.checks.period import validate_period
+from service.generate_period import DOCX, PDF, PeriodInvalid, build_period_report, generate_period_report
+from service.model.period_schema import period_schema
+from service.context.period import period_ctx, tidy, title_lines, width
+from service.render.period_template import check_period_template
 from service.pdf import close_shared_converter
-from service.schema import dumps
-from service.templates import DEFAULT_SET
-from service.validation import validate
+from service.model.schema import dumps
+from service.render.template_sets import DEFAULT_SET
+from service.checks.validation import validate
 
 from .conftest import BIN, ROOT, minimal_case
 from .helpers import paragraphs, text_of
@@ -341,7 +335,7 @@ def test_cli_unreadable_exits_2(tmp_path, period):
 
 def test_committed_schema_is_fresh():
     committed = (ROOT / "schemas" / "period.schema.json").read_text("utf-8")
-    assert committed == dumps(period_schema()), "run: .venv/bin/python -m service.period.schema > schemas/period.schema.json"
+    assert committed == dumps(period_schema()), "run: .venv/bin/python -m service.model.period_schema > schemas/period.schema.json"
 
 
 def test_schema_accepts_the_example_and_is_chinese(period_data):

@@ -9,7 +9,7 @@ from docx.oxml.ns import qn
 
 from service.generate import generate, render_document
 from service.render import CompiledTemplate, DocumentProperties, TemplateRenderError
-from service.templates import DEFAULT_SET
+from service.render.template_sets import DEFAULT_SET
 
 from .helpers import by_kind, documents, paragraphs, text_of
 

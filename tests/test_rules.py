@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.validation import validate
+from service.checks.validation import validate
 
 
 def first(issues, path):

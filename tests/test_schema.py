@@ -6,7 +6,7 @@ import json
 
 import jsonschema
 
-from service.schema import case_schema, dumps
+from service.model.schema import case_schema, dumps
 
 from .conftest import ROOT
 

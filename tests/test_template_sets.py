@@ -10,7 +10,7 @@ import pytest
 
 from service.generate import generate
 from service.render import CompiledTemplate, DocumentProperties, TemplateRenderError
-from service.templates import TemplateSetError, resolve_template_set
+from service.render.template_sets import TemplateSetError, resolve_template_set
 
 from .conftest import BIN, ROOT, SAMPLE_PATH
 from .helpers import by_kind, text_of, unzip

@@ -10,8 +10,8 @@ import zipfile
 
 import pytest
 
-from service.template_check import check_folder
-from service.templates import DEFAULT_SET, KINDS
+from service.render.contract import check_folder
+from service.render.template_sets import DEFAULT_SET, KINDS
 
 from .conftest import BIN, ROOT
 

@@ -8,8 +8,8 @@ import urllib.parse
 
 import pytest
 
-from service.documents import ORDER
-from service.schema import case_schema
+from service.context.documents import ORDER
+from service.model.schema import case_schema
 from service.web.config import DEFAULT_MAX_BODY, SettingError, load_settings, parse_size
 from service.web.generation import ascii_fallback, content_disposition
 
@@ -450,7 +450,7 @@ def test_size_settings():
 
 @pytest.fixture
 def county_sets(monkeypatch):
-    from service.templates import DOC_TEMPLATES
+    from service.render.template_sets import DOC_TEMPLATES
 
     examples = DOC_TEMPLATES / "examples"
     if not (examples / "county").is_dir():

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable, Optional, get_args
 
-from ..model import case as m
-from ..risk.engine import Assessment, FactorScore
-from ..risk.profile import RiskProfile
-from ..render.markdown_docx import Md
-from .fmt import cn_date, joined, number, percent, period, index4
-from .models import (
+from service.model import case as m
+from service.risk.engine import Assessment, FactorScore
+from service.risk.profile import RiskProfile
+from service.context.markdown import Md
+from service.context.fmt import cn_date, joined, number, percent, period, index4
+from service.context.models import (
     AnswerCtx,
     AuthorityCtx,
     CaseContext,

@@ -5,11 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable, Optional
 
-from ..render.environment import cn_date
 
 __all__ = ["cn_date", "period", "percent", "number", "index4", "joined", "CN_DIGITS", "cn_number"]
 
 CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_date(value) -> str:
+    """2026-04-10 → 2026年4月10日 (Arabic numerals, no leading zeros)."""
+    if value is None or value == "":
+        return ""
+    day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def cn_number(n: int) -> str:

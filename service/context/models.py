@@ -13,7 +13,7 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..render.markdown_docx import Md
+from service.context.markdown import Md
 
 
 class Ctx(BaseModel):

@@ -11,7 +11,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .types import Amount, Clock, Count, IsoDate, Markdown, Name, RequiredMarkdown, Text
+from service.model.types import Amount, Clock, Count, IsoDate, Markdown, Name, RequiredMarkdown, Text
 
 Probability = Literal["很低", "较低", "中等", "较高", "很高"]
 Impact = Literal["可忽略", "较小", "中等", "较大", "严重"]

@@ -18,14 +18,14 @@ or python3-uno missing: ``apt-get install libreoffice-writer-nogui python3-uno``
 paths can be set with ``WENPING_SOFFICE`` / ``WENPING_UNO_PYTHON``).
 """
 
-from .converter import (
+from service.pdf.converter import (
     ConversionError,
     ConversionTimeout,
     Converter,
     ConverterUnavailable,
 )
 
-from .shared import close_shared_converter, shared_converter
+from service.pdf.shared import close_shared_converter, shared_converter
 
 __all__ = [
     "Converter",

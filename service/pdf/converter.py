@@ -27,7 +27,7 @@ import weakref
 from pathlib import Path
 from typing import Sequence
 
-from . import uno_worker
+from service.pdf import uno_worker
 
 WORKER_SCRIPT = Path(__file__).with_name("uno_worker.py")
 FONTS_CONF = Path(__file__).with_name("fonts.conf")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Optional
 
-from .converter import Converter
+from service.pdf.converter import Converter
 
 _lock = threading.Lock()
 _shared: Optional[Converter] = None

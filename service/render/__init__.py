@@ -1,6 +1,6 @@
 """docx render stage: compiled templates + context → .docx bytes."""
 
-from .engine import CompiledTemplate, DocumentProperties, TemplateRenderError
-from .markdown_docx import Md
+from service.render.engine import CompiledTemplate, DocumentProperties, TemplateRenderError
+from service.context.markdown import Md
 
 __all__ = ["CompiledTemplate", "DocumentProperties", "TemplateRenderError", "Md"]

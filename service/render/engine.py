@@ -24,9 +24,9 @@ from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
 from lxml import etree
 
-from .docx_package import Deflated, read_zip, write_zip
-from .environment import end_deadline, make_environment, start_deadline
-from .markdown_docx import NumberingAllocator, current_numbering
+from service.render.docx_package import Deflated, read_zip, write_zip
+from service.render.environment import end_deadline, make_environment, start_deadline
+from service.render.markdown_docx import NumberingAllocator, current_numbering
 
 DOCUMENT = "word/document.xml"
 NUMBERING = "word/numbering.xml"

@@ -14,13 +14,13 @@ import operator
 import re
 import os
 import time
-from datetime import date
 from typing import Any
 
 from jinja2 import FunctionLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from .markdown_docx import as_paragraphs
+from service.context.fmt import cn_date
+from service.render.markdown_docx import as_paragraphs
 
 RENDER_TIMEOUT_ENV = "WENPING_RENDER_TIMEOUT"
 _WIDTHS = re.compile(r"%[-+ #0]*(\d+)")
@@ -59,14 +59,6 @@ def bounded_range(*args: int):
     for value in span:
         check_deadline()
         yield value
-
-
-def cn_date(value) -> str:
-    """2026-04-10 → 2026年4月10日 (Arabic numerals, no leading zeros)."""
-    if value is None or value == "":
-        return ""
-    day = value if isinstance(value, date) else date.fromisoformat(str(value))
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def join_cn(items, sep: str = "、") -> str:

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 
 import markdown
 from lxml import html as lxml_html
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from .wordml import paragraph, text_run
+from service.context.markdown import Md
+from service.render.wordml import paragraph, text_run
 
 # Numbering instances (w:num) defined by every template: see doc_templates/build.py.
 BULLET_NUM_ID = 2
@@ -70,36 +71,6 @@ def _parser() -> markdown.Markdown:
             md.parser.blockprocessors.deregister(name, strict=False)
         _parsers.md = md
     return _parsers.md
-
-
-class Md:
-    """A narrative field. In a ``{{p …}}`` paragraph it becomes Word paragraphs; inline it is plain text."""
-
-    __slots__ = ("source",)
-
-    def __init__(self, source: str):
-        self.source = source
-
-    def __str__(self) -> str:
-        return self.source
-
-    def __html__(self) -> str:  # inline use: the text itself, escaped, never markup
-        return str(escape(self.source))
-
-    def __bool__(self) -> bool:
-        return bool(self.source.strip())
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, Md) and other.source == self.source
-
-    def __hash__(self) -> int:
-        return hash(self.source)
-
-    def __repr__(self) -> str:
-        return f"Md({self.source!r})"
-
-    def to_wordml(self, style: str | None) -> str:
-        return markdown_to_wordml(self.source, style)
 
 
 CACHED_LENGTH = 4000  # narratives longer than this are converted each time, not kept
@@ -182,7 +153,7 @@ def _inline(el, bold: bool = False, italic: bool = False) -> str:
 def as_paragraphs(value, style: str | None = None) -> Markup:
     """Jinja filter behind ``{{p …}}``: any value → one or more paragraphs in ``style``."""
     if isinstance(value, Md):
-        xml = value.to_wordml(style)
+        xml = markdown_to_wordml(value.source, style)
     elif isinstance(value, (list, tuple)):
         xml = "".join(as_paragraphs(item, style) for item in value)
     elif value is None:

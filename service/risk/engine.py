@@ -11,8 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from ..model.case import Risk
-from .profile import RiskProfile
+from service.model.case import Risk
+from service.risk.profile import RiskProfile
 
 
 class WeightError(ValueError):

@@ -14,7 +14,7 @@ from typing import get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..model.case import Impact, Probability, RiskLevel
+from service.model.case import Impact, Probability, RiskLevel
 
 DEFAULT_PROFILE = Path(__file__).with_name("default_profile.toml")
 PROFILE_ENV = "WENPING_RISK_PROFILE"

@@ -18,7 +18,7 @@ from typing import Any, Mapping, Optional
 
 from flask import Flask
 
-from .config import load_settings
+from service.web.config import load_settings
 
 log = logging.getLogger("wenping.web")
 
@@ -27,8 +27,8 @@ NO_KEYS_WARNING = "未配置访问密钥（WENPING_API_KEYS）：任何能连上
 
 def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     """The Flask app; ``config`` overrides the environment (``API_KEYS``, ``MAX_CONTENT_LENGTH``, …)."""
-    from . import api, form, ops
-    from .problems import register_error_handlers
+    from service.web import api, form, ops
+    from service.web.problems import register_error_handlers
 
     app = Flask(__name__, static_folder="static", template_folder="templates")
     app.config.update(load_settings(config))

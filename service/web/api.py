@@ -8,14 +8,14 @@ from typing import Any, Optional
 from flask import Blueprint, Response, current_app, json, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from service.documents import KIND_NAMES, ORDER
-from service.schema import case_schema
-from service.template_check import check_folder
-from service.templates import DEFAULT_SET, KINDS, template_set_folders
-from service.validation import validate
+from service.context.documents import KIND_NAMES, ORDER
+from service.model.schema import case_schema
+from service.render.contract import check_folder
+from service.render.template_sets import DEFAULT_SET, KINDS, template_set_folders
+from service.checks.validation import validate
 
-from .auth import require_key
-from .generation import (
+from service.web.auth import require_key
+from service.web.generation import (
     build_document,
     build_package,
     build_summary,
@@ -25,8 +25,8 @@ from .generation import (
     read_case,
     template_set,
 )
-from .models import TemplateInfo, TemplatesListing
-from .problems import ApiProblem
+from service.web.models import TemplateInfo, TemplatesListing
+from service.web.problems import ApiProblem
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -134,7 +134,7 @@ def schema() -> Response:
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    from .openapi import build_openapi
+    from service.web.openapi import build_openapi
 
     spec = current_app.extensions.get("wenping_openapi")
     if spec is None:

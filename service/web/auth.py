@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Optional
 
 from flask import current_app, request
 
-from .problems import ApiProblem
+from service.web.problems import ApiProblem
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="wenping"'}
 

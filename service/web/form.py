@@ -15,13 +15,13 @@ from typing import Optional
 from flask import Blueprint, Response, current_app, render_template, request, send_file
 from werkzeug.exceptions import HTTPException
 
-from service.documents import KIND_NAMES, ORDER
-from service.validation import Validation, validate
+from service.context.documents import KIND_NAMES, ORDER
+from service.checks.validation import Validation, validate
 
-from .auth import bearer_token, check_key
-from .generation import build_package, package_response, read_case
-from .pdf_status import pdf_ready
-from .problems import ApiProblem, from_http_exception, human_size, respond
+from service.web.auth import bearer_token, check_key
+from service.web.generation import build_package, package_response, read_case
+from service.web.pdf_status import pdf_ready
+from service.web.problems import ApiProblem, from_http_exception, human_size, respond
 
 bp = Blueprint("form", __name__)
 

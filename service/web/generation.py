@@ -17,11 +17,11 @@ from urllib.parse import quote
 from flask import Response
 
 from service.generate import InvalidCase, Package, UnknownDocument, generate, render_document
-from service.package import PackageFile
-from service.templates import TemplateSet, TemplateSetError, resolve_template_set, template_set_folders
-from service.validation import CaseReadError, Validation, read_json
+from service.package.archive import PackageFile
+from service.render.template_sets import TemplateSet, TemplateSetError, resolve_template_set, template_set_folders
+from service.checks.validation import CaseReadError, Validation, read_json
 
-from .problems import ApiProblem
+from service.web.problems import ApiProblem
 
 from service.pdf import ConversionError, ConversionTimeout, ConverterUnavailable
 
@@ -91,7 +91,7 @@ def template_set(name: Optional[str]) -> Optional[TemplateSet]:
 @contextmanager
 def as_problems():
     """Generation errors as the API's problems: 422 invalid, 404 unknown document, 503/504/500 PDF."""
-    from service.period import PeriodInvalid
+    from service.generate_period import PeriodInvalid
 
     try:
         yield
@@ -112,7 +112,7 @@ def build_package(data: Any, pdf: bool = False, templates: Optional[TemplateSet]
 
 def build_summary(data: Any, pdf: bool = False) -> tuple[str, bytes, str]:
     """The period work report (工作情况汇报) of a PERIOD body, as .docx or .pdf."""
-    from service.period import generate_period_report
+    from service.generate_period import generate_period_report
 
     with as_problems():
         return generate_period_report(data, pdf=pdf)

@@ -11,7 +11,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-from service.documents import ORDER
+from service.context.documents import ORDER
 
 RiskLevelName = str  # the level names come from the active risk profile (低风险/中风险/高风险 by default)
 

@@ -17,10 +17,10 @@ from pydantic.json_schema import models_json_schema
 
 from service import __version__
 from service.model.case import Case
-from service.period import PeriodReport
+from service.model.period import PeriodReport
 
-from .generation import DOCX, PDF, ZIP
-from .models import (
+from service.web.generation import DOCX, PDF, ZIP
+from service.web.models import (
     DocumentPath,
     DocumentQuery,
     FormSubmission,
@@ -33,7 +33,7 @@ from .models import (
     TemplatesListing,
     ValidationResult,
 )
-from .problems import PROBLEM_JSON, STANDARD
+from service.web.problems import PROBLEM_JSON, STANDARD
 
 REF = "#/components/schemas/{model}"
 OPENAPI_VERSION = "3.1.0"

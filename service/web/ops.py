@@ -6,9 +6,9 @@ from flask import Blueprint, Response
 
 from service import __version__
 
-from .api import json_response
-from .models import Health, Readiness
-from .pdf_status import pdf_ready
+from service.web.api import json_response
+from service.web.models import Health, Readiness
+from service.web.pdf_status import pdf_ready
 
 bp = Blueprint("ops", __name__)
 

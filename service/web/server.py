@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 from gunicorn.app.base import BaseApplication
 
-from .config import SettingError, load_settings
+from service.web.config import SettingError, load_settings
 
 # Time, "METHOD /path" (no query string: it may carry data), status, bytes, duration in ms.
 ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
@@ -68,7 +68,7 @@ class WenpingServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from . import create_app
+        from service.web import create_app
 
         # The service's own log lines go where gunicorn's error log goes.
         gunicorn_log = logging.getLogger("gunicorn.error")
@@ -133,7 +133,7 @@ def serve(
         raise ServeError(str(exc)) from None
     for line in check_binding(host, settings["API_KEYS"], insecure_no_auth):
         _say(line)
-    from service.templates import check_all_sets
+    from service.render.template_sets import check_all_sets
 
     for problem in check_all_sets():  # a broken set is refused at use; say so now, once
         _say(f"警告：{problem}")

@@ -18,7 +18,7 @@ from typing import Optional
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject, NameObject
 
-from . import __version__
+from service import __version__
 
 MERGED_NAME = "稳评报备材料.pdf"
 

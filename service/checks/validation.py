@@ -17,10 +17,10 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .checks import Issue, check_case
-from .model.case import Case, Risk
-from .risk.engine import Assessment, WeightError, assess
-from .risk.profile import RiskProfile, active_profile
+from service.checks.rules import Issue, check_case
+from service.model.case import Case, Risk
+from service.risk.engine import Assessment, WeightError, assess
+from service.risk.profile import RiskProfile, active_profile
 
 
 class CaseReadError(Exception):
@@ -75,7 +75,7 @@ def validate(data: Any, profile: Optional[RiskProfile] = None) -> Validation:
     except ValidationError as exc:
         return Validation(
             case=None,
-            errors=[_translate(err) for err in exc.errors()],
+            errors=[issue_from_pydantic(err) for err in exc.errors()],
             assessment=_assess_risks_alone(data, profile),
         )
     assessment, weight_error = None, None
@@ -119,7 +119,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
-def _translate(err: dict) -> Issue:
+def issue_from_pydantic(err: dict) -> Issue:
     loc = err["loc"]
     path = ".".join(str(p) for p in loc)
     kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")

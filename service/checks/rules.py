@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterator, Optional
 
-from .model.case import Case
-from .risk.engine import Assessment, WeightError
+from service.model.case import Case
+from service.risk.engine import Assessment, WeightError
 
 
 @dataclass(frozen=True)

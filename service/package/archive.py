@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
-from . import __version__
-from .render.docx_package import write_zip
+from service import __version__
+from service.render.docx_package import write_zip
 
 
 def sha256(data: bytes) -> str:

@@ -4,14 +4,14 @@ Each model here is both the data handed to ``period_summary.docx`` and its
 documentation (every field has a Chinese description). Every value is ready
 to print: dates as 2026年4月10日, rates as 92.56%, indices with four decimals,
 sentences already joined. Every figure is computed from the cases by
-``service.period.builder``; optional parts are ``None`` or empty lists.
+``service.context.period``; optional parts are ``None`` or empty lists.
 """
 
 from __future__ import annotations
 
 from typing import Optional
 
-from ..context.models import CaseContext, Ctx, DocCtx, F, PersonCtx
+from service.context.models import CaseContext, Ctx, DocCtx, F, PersonCtx
 
 
 class OrganisationCtx(Ctx):

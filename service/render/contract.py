@@ -15,9 +15,9 @@ from typing import Any, Optional
 from jinja2 import TemplateSyntaxError, nodes
 from pydantic import BaseModel
 
-from .context.models import CaseContext, IndexContext, MinutesContext
-from .period.context import PeriodContext
-from .render.engine import CompiledTemplate, TemplateRenderError
+from service.context.models import CaseContext, IndexContext, MinutesContext
+from service.context.period_models import PeriodContext
+from service.render.engine import CompiledTemplate, TemplateRenderError
 
 CONTEXT_OF: dict[str, type[BaseModel]] = {
     "filing_form": CaseContext,

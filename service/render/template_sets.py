@@ -16,9 +16,9 @@ import threading
 from pathlib import Path
 from typing import Optional
 
-from .render import CompiledTemplate
+from service.render import CompiledTemplate
 
-DOC_TEMPLATES = Path(__file__).resolve().parent.parent / "doc_templates"
+DOC_TEMPLATES = Path(__file__).resolve().parents[2] / "doc_templates"
 DEFAULT_SET = DOC_TEMPLATES / "default"
 KINDS = ("filing_form", "plan", "minutes", "report", "stability_plan", "summary", "index")
 TEMPLATE_DIRS_ENV = "WENPING_TEMPLATE_DIRS"
@@ -104,7 +104,7 @@ def resolve_template_set(name: Optional[str]) -> TemplateSet:
 
 def check_set(template_set: TemplateSet) -> None:
     """Refuse a set whose own templates break the contract, naming file and problem."""
-    from .template_check import CONTEXT_OF, check_folder  # the checker compiles templates: import late
+    from service.render.contract import CONTEXT_OF, check_folder  # the checker compiles templates: import late
 
     unknown = sorted(p.stem for p in template_set.folder.glob("*.docx") if p.stem not in CONTEXT_OF)
     problems = [f"{name}.docx：不是已知的文书类型（可用：{'、'.join(CONTEXT_OF)}）" for name in unknown]

@@ -1,7 +1,7 @@
-"""The JSON Schema of PERIOD.json, generated from ``service.period.model`` (the model is the contract).
+"""The JSON Schema of PERIOD.json, generated from ``service.model.period`` (the model is the contract).
 
 Gives ``period_schema()``; ``schemas/period.schema.json`` is its committed copy,
-kept fresh by a test and by ``python -m service.period.schema > schemas/period.schema.json``.
+kept fresh by a test and by ``python -m service.model.period_schema > schemas/period.schema.json``.
 The case schema is embedded (``$defs/Case``), so the file stands alone.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..schema import SCHEMA_DIALECT, case_schema, dumps
-from .model import CASE_DEF, CASE_PLACEHOLDER, PeriodReport
+from service.model.schema import SCHEMA_DIALECT, case_schema, dumps
+from service.model.period import CASE_DEF, CASE_PLACEHOLDER, PeriodReport
 
 PERIOD_SCHEMA_ID = "https://wenping.local/schemas/period.schema.json"
 

@@ -19,13 +19,13 @@ from collections import Counter
 from datetime import date
 from typing import Optional, Sequence, get_args
 
-from ..context.builder import PARTICIPANT_ORDER, build_case_context, person
-from ..context.fmt import cn_date, cn_number, joined, percent, period as date_span
-from ..context.models import CaseContext, DocCtx
-from ..model import case as m
-from ..risk.engine import Assessment
-from ..risk.profile import RiskProfile
-from .context import (
+from service.context.builder import PARTICIPANT_ORDER, build_case_context, person
+from service.context.fmt import cn_date, cn_number, joined, percent, period as date_span
+from service.context.models import CaseContext, DocCtx
+from service.model import case as m
+from service.risk.engine import Assessment
+from service.risk.profile import RiskProfile
+from service.context.period_models import (
     CaseOutcomeCtx,
     CaseRowCtx,
     CountCtx,
@@ -39,7 +39,7 @@ from .context import (
     ProcedureCtx,
     StepCtx,
 )
-from .model import Mechanism, Organisation, PeriodReport
+from service.model.period import Mechanism, Organisation, PeriodReport
 
 KIND = "period_summary"
 STEPS = ("制定评估方案", "广泛征求意见", "分析预测风险", "形成评估结论", "制定维稳方案", "全程跟踪督查")

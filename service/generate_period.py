@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from ..checks import Issue
-from ..documents import safe_file_name
-from ..filing_pdf import PdfInfo, normalise
-from ..pdf import Converter, shared_converter
-from ..render import DocumentProperties
-from ..risk.profile import active_profile
-from ..templates import TemplateSet, default_set
-from .builder import KIND, build_period_context
-from .context import PeriodContext
-from .validation import PeriodValidation, resolve_case_files, validate_period
+from service.checks.rules import Issue
+from service.context.documents import safe_file_name
+from service.pdf.assemble import PdfInfo, normalise
+from service.pdf import Converter, shared_converter
+from service.render import DocumentProperties
+from service.risk.profile import active_profile
+from service.render.template_sets import TemplateSet, default_set
+from service.context.period import KIND, build_period_context
+from service.context.period_models import PeriodContext
+from service.checks.period import PeriodValidation, resolve_case_files, validate_period
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"

@@ -6,8 +6,8 @@ documents it issued, its problems and next steps); every figure of the report
 comes from the cases in ``cases``, each a complete case (``service.model.case``)
 or, on the command line, the path of a case file relative to PERIOD.json.
 
-The cases themselves are validated by ``service.validation.validate`` (see
-``service.period.validation``); this model only checks that each entry is an
+The cases themselves are validated by ``service.checks.validation.validate`` (see
+``service.checks.period``); this model only checks that each entry is an
 object or a path.
 """
 
@@ -18,8 +18,8 @@ from typing import Annotated, Any, Literal, Optional
 from pydantic import ConfigDict, Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from ..model.case import Person, Strict
-from ..model.types import IsoDate, Name, Text
+from service.model.case import Person, Strict
+from service.model.types import IsoDate, Name, Text
 
 CASE_DEF = "Case"  # the name of the case schema inside period.schema.json's $defs
 CASE_PLACEHOLDER = "x-wenping-case"  # marks where period_schema() puts {"$ref": "#/$defs/Case"}

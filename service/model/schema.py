@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model.case import Case
+from service.model.case import Case
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

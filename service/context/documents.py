@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
-from .context.models import CaseContext, DocCtx, IndexContext, IndexEntryCtx, MinutesContext
-from .model.case import Case
-from .render import DocumentProperties
+from service.context.models import CaseContext, DocCtx, IndexContext, IndexEntryCtx, MinutesContext
+from service.model.case import Case
+from service.render import DocumentProperties
 
 # Filing order; the index (目录) comes first in the package but is made last.
 ORDER = ("filing_form", "plan", "minutes", "report", "stability_plan", "summary")

@@ -1,6 +1,6 @@
 """The period template and its contract: every name ``period_summary.docx`` uses must be in ``PeriodContext``.
 
-``service.template_check`` checks the case documents' templates against their
+``service.render.contract`` checks the case documents' templates against their
 contexts; this applies the same checker to the period template (it is not one
 of the filing's document kinds, so ``wenping templates check`` does not list it).
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from ..template_check import TemplateReport, check_template
-from ..templates import DEFAULT_SET
-from .builder import KIND
+from service.render.contract import TemplateReport, check_template
+from service.render.template_sets import DEFAULT_SET
+from service.context.period import KIND
 
 TEMPLATE_PATH = DEFAULT_SET / f"{KIND}.docx"
 

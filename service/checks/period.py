@@ -3,7 +3,7 @@
 Takes the parsed PERIOD.json (its cases inline; ``resolve_case_files`` first
 reads the cases given as paths, for the command line); gives a
 ``PeriodValidation`` with the typed ``PeriodReport``, each case's own
-``service.validation.Validation`` and every error and warning as ``Issue``
+``service.checks.validation.Validation`` and every error and warning as ``Issue``
 (``{path, message}``, Chinese). A case's problems keep the paths
 ``wenping validate`` gives them, prefixed with ``cases.N.`` (N from 0).
 """
@@ -16,11 +16,11 @@ from typing import Any, Optional
 
 from pydantic import ValidationError
 
-from ..checks import Issue
-from ..model.case import Case
-from ..risk.profile import RiskProfile, active_profile
-from ..validation import CaseReadError, Validation, _translate, read_json, title_at, validate
-from .model import PeriodReport
+from service.checks.rules import Issue
+from service.model.case import Case
+from service.risk.profile import RiskProfile, active_profile
+from service.checks.validation import CaseReadError, Validation, issue_from_pydantic, read_json, title_at, validate
+from service.model.period import PeriodReport
 
 
 class PeriodReadError(Exception):
@@ -85,7 +85,7 @@ def resolve_case_files(data: Any, base_dir: Path) -> Any:
 
 # ---------------------------------------------------------- error messages
 
-# service.validation._translate words every message; it finds a field's title by walking
+# service.checks.validation.issue_from_pydantic words every message; it finds a field's title by walking
 # the Case model. It is asked about a stand-in Case field whose title is known, and that
 # title is then replaced by the period field's own.
 _STAND_IN = ("matter", "name")
@@ -101,8 +101,8 @@ def translate(err: dict) -> Issue:
     if err["type"].startswith("period_"):
         return Issue(path, f"{named}{err['msg']}")
     if err["type"] == "extra_forbidden":  # names the field itself, no title
-        return Issue(path, _translate(err).message)
-    message = _translate({**err, "loc": _STAND_IN}).message
+        return Issue(path, issue_from_pydantic(err).message)
+    message = issue_from_pydantic({**err, "loc": _STAND_IN}).message
     return Issue(path, message.replace(_STAND_IN_LABEL, named, 1))
 
 
