@@ -47,10 +47,11 @@ sysdeps:
 bench: venv sysdeps
 	@for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; echo; done
 
-# Regenerate the committed JSON Schema from the models.
+# Regenerate what is generated from the models: the JSON Schemas and the templates' variable reference.
 schema: venv
 	$(BIN)/wenping schema > schemas/case.schema.json
 	$(BIN)/python -m service.model.period_schema > schemas/period.schema.json
+	$(BIN)/python -m service.render.contract doc_templates/README.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

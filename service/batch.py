@@ -379,10 +379,11 @@ def _init_worker(template_set_name: Optional[str], pdf: bool) -> None:
     signal.signal(signal.SIGTERM, _worker_terminated)
     try:
         from service.generate import generate  # noqa: F401  (import once, up front)
-        from service.render.template_sets import KINDS, resolve_template_set
+        from service.context.registry import PACKAGE_KEYS
+        from service.render.template_sets import resolve_template_set
 
         templates = _worker["templates"] = resolve_template_set(template_set_name)
-        for kind in KINDS:  # compile now, so that a case's time is its own
+        for kind in PACKAGE_KEYS:  # compile now, so that a case's time is its own
             try:
                 templates.template(kind)
             except Exception:  # reported by the cases that need it

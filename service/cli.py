@@ -19,7 +19,8 @@ from service.pdf import ConversionError
 from service.render import TemplateRenderError
 from service.risk.profile import ProfileError
 from service.render.contract import check_folder
-from service.render.template_sets import DEFAULT_SET, KINDS, TemplateSetError, resolve_template_set
+from service.context.registry import FILING_KEYS
+from service.render.template_sets import DEFAULT_SET, TemplateSetError, resolve_template_set
 from service.model.schema import case_schema, dumps
 from service.checks.validation import CaseReadError, Validation, read_json, validate
 
@@ -111,7 +112,7 @@ def _kinds(values: tuple[str, ...]) -> list[str] | None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="输出的 zip 文件（默认：案卷编号_稳评报备材料.zip）。")
 @click.option("--pdf", "pdf", is_flag=True, help="同时生成 PDF 和合订本「稳评报备材料.pdf」（需要 LibreOffice）。")
 @click.option("--template-set", "template_set", metavar="NAME", help="使用模板套 NAME（在 WENPING_TEMPLATE_DIRS 中查找；默认：内置模板）。")
-@click.option("--only", "only", multiple=True, metavar="KIND", help="只生成这些文书，可重复或用逗号分隔：" + "、".join(KINDS[:-1]))
+@click.option("--only", "only", multiple=True, metavar="KIND", help="只生成这些文书，可重复或用逗号分隔：" + "、".join(FILING_KEYS))
 def generate_cmd(file: Path, output: Path | None, pdf: bool, template_set: str | None, only: tuple[str, ...]) -> None:
     """由案卷 FILE 生成报备材料包（zip）。"""
     data = _load(file)

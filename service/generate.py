@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 from service.context.builder import build_case_context
-from service.context.documents import ORDER, PlannedDocument, index_document, plan_documents
+from service.context.documents import PlannedDocument, index_document, plan_documents
+from service.context.registry import FILING_KEYS, INDEX
 from service.pdf.assemble import MERGED_NAME, Part, PdfInfo, merge, normalise, page_count, page_ranges
 from service.package.archive import Manifest, PackageFile, build_zip, canonical_case_json, sha256
 from service.pdf import Converter, shared_converter
@@ -55,9 +56,9 @@ def prepare(data: Any, only: Optional[Iterable[str]] = None) -> Prepared:
         raise InvalidCase(result)
     only_set = set(only) if only else None
     if only_set:
-        unknown = only_set - set(ORDER)
+        unknown = only_set - set(FILING_KEYS)
         if unknown:
-            raise UnknownDocument(f"没有这种文书：{'、'.join(sorted(unknown))}（可选：{'、'.join(ORDER)}）")
+            raise UnknownDocument(f"没有这种文书：{'、'.join(sorted(unknown))}（可选：{'、'.join(FILING_KEYS)}）")
     ctx = build_case_context(result.case, result.assessment, profile)
     docs = plan_documents(result.case, ctx, only_set)
     if not docs:
@@ -123,7 +124,7 @@ def generate(
         pdf_files = convert_all(converter, docs, docx_files)
         index_docx, index_pdf = paged_index(prepared, pdf_files, templates, converter)
         merged = merge(
-            Part(index_pdf.title, "index", index_pdf.data),
+            Part(index_pdf.title, INDEX.key, index_pdf.data),
             [Part(p.title, p.kind, p.data) for p in pdf_files],
             PdfInfo(case.matter.name, case.authority.name, "社会稳定风险评估报备材料",
                     f"社会稳定风险评估,报备材料,{case.case_id}", case.filing.filed_on),

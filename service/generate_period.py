@@ -16,10 +16,11 @@ from service.checks.rules import Issue
 from service.context.documents import safe_file_name
 from service.pdf.assemble import PdfInfo, normalise
 from service.pdf import Converter, shared_converter
-from service.render import DocumentProperties
+from service.context.documents import DocumentProperties
 from service.risk.profile import active_profile
 from service.render.template_sets import TemplateSet, default_set
-from service.context.period import KIND, build_period_context
+from service.context.period import build_period_context
+from service.context.registry import PERIOD
 from service.context.period_models import PeriodContext
 from service.checks.period import PeriodValidation, resolve_case_files, validate_period
 
@@ -106,7 +107,7 @@ def build_period_report(
         keywords=f"社会稳定风险评估,工作情况汇报,{ctx.period.text}",
         issued_on=period.issued_on,
     )
-    docx = (templates or default_set()).template(KIND).render(ctx, props)
+    docx = (templates or default_set()).template(PERIOD.key).render(ctx, props)
     pdf_bytes = None
     if pdf:
         raw = (converter or shared_converter()).convert(docx, ctx.title)

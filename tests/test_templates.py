@@ -1,22 +1,21 @@
-"""The shipped templates: built by doc_templates/build.py, GB/T 9704 in their XML, within the template contract."""
+"""The shipped templates are the committed .docx files: GB/T 9704 in their structure, within the template contract."""
 
 from __future__ import annotations
 
 import io
-import re
 import subprocess
-import sys
 import zipfile
 
 import pytest
 
-from service.render.contract import check_folder
-from service.render.template_sets import DEFAULT_SET, KINDS
+from service.context.registry import BY_KEY, TEMPLATE_KEYS
+from service.render.contract import check_folder, readme_with_variables
+from service.render.template_sets import DEFAULT_SET
 
 from .conftest import BIN, ROOT
+from .template_structure import structure_problems
 
-sys.path.insert(0, str(ROOT / "doc_templates"))
-import build  # noqa: E402
+EXAMPLES = ROOT / "doc_templates" / "examples"
 
 
 def part(kind: str, name: str) -> str:
@@ -37,50 +36,36 @@ def template_with(tmp_path, tag: str):
     return target
 
 
-def test_committed_templates_match_the_build_script():
-    built = build.build_all()
-    assert sorted(built) == sorted(f"{k}.docx" for k in KINDS)
-    for name, data in built.items():
-        assert (DEFAULT_SET / name).read_bytes() == data, f"{name} is stale: run python doc_templates/build.py"
+def test_every_registered_kind_has_a_default_template_and_nothing_else():
+    assert sorted(p.name for p in DEFAULT_SET.glob("*.docx")) == sorted(BY_KEY[k].template for k in TEMPLATE_KEYS)
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_page_setup(kind):
-    document = part(kind, "word/document.xml")
-    assert '<w:pgSz w:w="11906" w:h="16838"/>' in document  # A4
-    margins = dict(re.findall(r'w:(top|right|bottom|left)="(\d+)"', re.search(r"<w:pgMar [^>]+>", document).group()))
-    mm = {k: round(int(v) * 25.4 / 1440) for k, v in margins.items()}
-    assert mm == {"top": 37, "right": 26, "bottom": 35, "left": 28}
-    assert 'r:id="rIdFooterOdd"' in document and 'w:type="even"' in document
+@pytest.mark.parametrize("kind", TEMPLATE_KEYS)
+def test_official_structure(kind):
+    assert structure_problems(DEFAULT_SET / BY_KEY[kind].template) == []
 
 
-def test_styles():
-    styles = part("report", "word/styles.xml")
+@pytest.mark.parametrize("kind", TEMPLATE_KEYS)
+def test_titles_come_from_the_registry(kind):
+    """The title is printed from {{ doc.title }}: one place for it, shared with the 目录 and the manifest."""
+    import docx
 
-    def style(style_id):
-        return re.search(rf'<w:style [^>]*w:styleId="{style_id}".*?</w:style>', styles).group()
-
-    normal = style("Normal")
-    assert '<w:sz w:val="32"/>' in normal and 'w:eastAsia="仿宋_GB2312"' in normal  # 3号仿宋
-    assert 'w:firstLineChars="200"' in normal  # first-line indent 2 characters
-    assert 'w:line="579" w:lineRule="exact"' in normal  # 22 lines in 225 mm
-    title = style("Title")
-    assert '<w:sz w:val="44"/>' in title and "方正小标宋简体" in title and '<w:jc w:val="center"/>' in title
-    assert "黑体" in style("H1") and "楷体_GB2312" in style("H2") and "仿宋_GB2312" in style("H3")
-    assert 'w:name w:val="一级标题"' in style("H1") and 'w:name w:val="表格"' in style("TableText")
-    numbering = part("report", "word/numbering.xml")
-    assert 'w:lvlText w:val="%1、"' in numbering and 'w:lvlText w:val="（%2）"' in numbering
-    assert 'w:lvlText w:val="%3."' in numbering and 'w:lvlText w:val="（%4）"' in numbering
+    document = docx.Document(str(DEFAULT_SET / BY_KEY[kind].template))
+    titles = [p.text for p in document.paragraphs if p.style.name == "Title"]
+    expected = "{{ title_display }}" if kind == "period_summary" else "{{ doc.title }}"
+    assert titles == [expected]
 
 
-def test_page_numbers():
-    odd, even = part("report", "word/footer1.xml"), part("report", "word/footer2.xml")
-    for footer in (odd, even):
-        assert "— </w:t>" in footer and " PAGE " in footer and "> —</w:t>" in footer
-    assert '<w:jc w:val="right"/>' in odd and '<w:jc w:val="left"/>' in even
-    assert "<w:evenAndOddHeaders/>" in part("report", "word/settings.xml")
-    footer_style = re.search(r'w:styleId="Footer".*?</w:style>', part("report", "word/styles.xml")).group()
-    assert 'w:eastAsia="宋体"' in footer_style and '<w:sz w:val="28"/>' in footer_style  # 4号宋体
+def test_structure_check_finds_a_wrong_page(tmp_path):
+    import docx
+    from docx.shared import Inches
+
+    document = docx.Document(str(DEFAULT_SET / "plan.docx"))
+    document.sections[-1].page_width, document.sections[-1].page_height = Inches(8.5), Inches(11)
+    document.styles["Normal"].font.size = docx.shared.Pt(12)
+    document.save(tmp_path / "plan.docx")
+    problems = structure_problems(tmp_path / "plan.docx")
+    assert any("A4" in p for p in problems) and any("Normal: size" in p for p in problems)
 
 
 def test_default_set_passes_the_contract():
@@ -107,16 +92,16 @@ def test_contract_reports_broken_tag(tmp_path):
 def test_templates_open_in_python_docx():
     import docx
 
-    for kind in KINDS:
-        document = docx.Document(io.BytesIO((DEFAULT_SET / f"{kind}.docx").read_bytes()))
+    for kind in TEMPLATE_KEYS:
+        document = docx.Document(io.BytesIO((DEFAULT_SET / BY_KEY[kind].template).read_bytes()))
         assert document.paragraphs
 
 
 def test_readme_variable_reference_is_fresh():
     readme = (ROOT / "doc_templates" / "README.md").read_text("utf-8")
-    assert readme == build.readme_with_variables(readme), "run python doc_templates/build.py"
+    assert readme == readme_with_variables(readme), "run make schema"
 
 
-def test_committed_examples_match_the_build_script():
-    for name, data in build.build_examples().items():
-        assert (ROOT / "doc_templates" / "examples" / name).read_bytes() == data, name
+def test_example_set_keeps_the_contract_and_the_format():
+    assert all(r.ok for r in check_folder(EXAMPLES / "county", require_all=False))
+    assert structure_problems(EXAMPLES / "county" / "filing_form.docx") == []

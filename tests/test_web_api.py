@@ -8,7 +8,7 @@ import urllib.parse
 
 import pytest
 
-from service.context.documents import ORDER
+from service.context.registry import FILING_KEYS as ORDER
 from service.model.schema import case_schema
 from service.web.config import DEFAULT_MAX_BODY, SettingError, load_settings, parse_size
 from service.web.generation import ascii_fallback, content_disposition

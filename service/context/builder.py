@@ -14,7 +14,7 @@ from service.model import case as m
 from service.risk.engine import Assessment, FactorScore
 from service.risk.profile import RiskProfile
 from service.context.markdown import Md
-from service.context.fmt import cn_date, joined, number, percent, period, index4
+from service.context.fmt import cn_date, counted, joined, number, percent, period, index4
 from service.context.models import (
     AnswerCtx,
     AuthorityCtx,
@@ -249,7 +249,7 @@ def consultation_ctx(c: Optional[m.Consultation], opinions: list[m.Opinion], mat
     c = c or m.Consultation()
     meetings = [meeting_ctx(i, mt, matter_name) for i, mt in enumerate(c.meetings, 1)]
     kinds = Counter(mt.kind for mt in c.meetings)
-    meetings_text = joined(f"{k}{kinds[k]}次" for k in get_args(m.MeetingKind) if kinds[k]) or None
+    meetings_text = counted(kinds, get_args(m.MeetingKind), "次")
     feedback = [p.feedback_count for p in c.publicity if p.feedback_count is not None]
     activities = []
     if c.publicity:

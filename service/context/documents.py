@@ -12,21 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
+from service.context.fmt import cn_date
 from service.context.models import CaseContext, DocCtx, IndexContext, IndexEntryCtx, MinutesContext
+from service.context.registry import FILING, INDEX, DocumentKind, kind as kind_of
 from service.model.case import Case
-from service.render import DocumentProperties
 
-# Filing order; the index (目录) comes first in the package but is made last.
-ORDER = ("filing_form", "plan", "minutes", "report", "stability_plan", "summary")
-KIND_NAMES = {
-    "filing_form": "报备表",
-    "plan": "工作方案",
-    "minutes": "会议纪要",
-    "report": "评估报告",
-    "stability_plan": "维稳工作方案",
-    "summary": "工作情况汇报",
-    "index": "目录",
-}
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 MAX_NAME = 120
 
@@ -35,6 +25,17 @@ def safe_file_name(stem: str, suffix: str) -> str:
     """A file name any Windows can hold: no reserved characters, at most 120 characters."""
     clean = _UNSAFE.sub("_", stem).strip(" .") or "文档"
     return clean[: MAX_NAME - len(suffix)] + suffix
+
+
+@dataclass(frozen=True)
+class DocumentProperties:
+    """What goes into docProps/core.xml."""
+
+    title: str
+    author: str
+    subject: str = ""
+    keywords: str = ""
+    issued_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -54,30 +55,9 @@ class PlannedDocument:
             title=self.title,
             author=self.context.authority.name,
             subject=f"{self.context.matter.name}社会稳定风险评估",
-            keywords=f"社会稳定风险评估,{KIND_NAMES[self.kind]},{self.context.case_id}",
+            keywords=f"社会稳定风险评估,{kind_of(self.kind).name},{self.context.case_id}",
             issued_on=self.issued_on,
         )
-
-
-def _titles(ctx: CaseContext) -> dict[str, str]:
-    name = ctx.matter.name
-    return {
-        "filing_form": "社会稳定风险评估事项报备表",
-        "plan": f"{name}社会稳定风险评估工作方案",
-        "report": f"{name}社会稳定风险评估报告",
-        "stability_plan": f"{name}维稳工作方案（应急处置预案）",
-        "summary": f"关于{name}社会稳定风险评估工作情况的汇报",
-        "index": f"{name}社会稳定风险评估报备材料目录",
-    }
-
-
-FILE_STEMS = {
-    "filing_form": "社会稳定风险评估事项报备表",
-    "plan": "社会稳定风险评估工作方案",
-    "report": "社会稳定风险评估报告",
-    "stability_plan": "维稳工作方案（应急处置预案）",
-    "summary": "社会稳定风险评估工作情况汇报",
-}
 
 
 def plan_documents(case: Case, ctx: CaseContext, only: Optional[set[str]] = None) -> list[PlannedDocument]:
@@ -85,26 +65,7 @@ def plan_documents(case: Case, ctx: CaseContext, only: Optional[set[str]] = None
 
     ``only`` picks some of them; they keep the numbers they have in the full package.
     """
-    titles = _titles(ctx)
-    issued = {
-        "filing_form": case.filing.filed_on,
-        "plan": case.plan.issued_on,
-        "report": case.report.issued_on,
-        "stability_plan": case.stability_plan.issued_on if case.stability_plan else case.report.issued_on,
-        "summary": case.summary.issued_on if case.summary else case.filing.filed_on,
-    }
-    # (kind, title, file stem, context, issued_on, meeting number)
-    chosen: list[tuple] = []
-    for kind in ORDER:
-        if kind == "minutes":
-            meetings = case.consultation.meetings if case.consultation else []
-            for meeting, mctx in zip(meetings, ctx.consultation.meetings):
-                title = f"{mctx.title}纪要"
-                context = MinutesContext(**_with_doc(ctx, kind, title, mctx.date), meeting=mctx)
-                chosen.append((kind, title, title, context, meeting.date, mctx.no))
-        else:
-            context = CaseContext(**_with_doc(ctx, kind, titles[kind], _cn(issued[kind])))
-            chosen.append((kind, titles[kind], FILE_STEMS[kind], context, issued[kind], None))
+    chosen = [doc for kind in FILING for doc in _instances(kind, case, ctx)]
     return [
         PlannedDocument(kind, title, f"{n:02d}_{stem}", context, day, meeting)
         for n, (kind, title, stem, context, day, meeting) in enumerate(chosen, 1)
@@ -112,22 +73,34 @@ def plan_documents(case: Case, ctx: CaseContext, only: Optional[set[str]] = None
     ]
 
 
+def _instances(kind: DocumentKind, case: Case, ctx: CaseContext) -> list[tuple]:
+    """(kind, title, file stem, context, issued_on, meeting number) for each document of ``kind``."""
+    if kind.per_meeting:
+        meetings = case.consultation.meetings if case.consultation else []
+        result = []
+        for meeting, mctx in zip(meetings, ctx.consultation.meetings):
+            title = kind.title_for(ctx.matter.name, mctx.title)
+            context = MinutesContext(**_with_doc(ctx, kind.key, title, mctx.date), meeting=mctx)
+            result.append((kind.key, title, kind.stem_for(title), context, meeting.date, mctx.no))
+        return result
+    title = kind.title_for(ctx.matter.name)
+    day = kind.issued_on(case)
+    context = kind.context(**_with_doc(ctx, kind.key, title, cn_date(day)))
+    return [(kind.key, title, kind.stem_for(title), context, day, None)]
+
+
 def index_document(case: Case, ctx: CaseContext, docs: list[PlannedDocument], suffix: str,
                    pages: Optional[list[str]] = None) -> PlannedDocument:
     """The package's 目录: every document with its file name (and page range, when known)."""
-    title = _titles(ctx)["index"]
+    title = INDEX.title_for(ctx.matter.name)
     entries = [
         IndexEntryCtx(no=i, title=d.title, file=d.file_name(suffix), pages=pages[i - 1] if pages else None)
         for i, d in enumerate(docs, 1)
     ]
     context = IndexContext(
-        **_with_doc(ctx, "index", title, _cn(case.filing.filed_on)), entries=entries, has_pages=pages is not None
+        **_with_doc(ctx, INDEX.key, title, cn_date(INDEX.issued_on(case))), entries=entries, has_pages=pages is not None
     )
-    return PlannedDocument("index", title, "00_目录", context, case.filing.filed_on)
-
-
-def _cn(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return PlannedDocument(INDEX.key, title, f"00_{INDEX.stem_for(title)}", context, INDEX.issued_on(case))
 
 
 def _with_doc(ctx: CaseContext, kind: str, title: str, issued_on: str) -> dict:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Iterable, Optional
+from typing import Iterable, Mapping, Optional
 
 
-__all__ = ["cn_date", "period", "percent", "number", "index4", "joined", "CN_DIGITS", "cn_number"]
+__all__ = ["cn_date", "period", "percent", "number", "index4", "joined", "counted", "CN_DIGITS", "cn_number"]
 
 CN_DIGITS = "零一二三四五六七八九"
 
@@ -57,3 +57,8 @@ def index4(value: float) -> str:
 
 def joined(items: Iterable[str], sep: str = "、") -> str:
     return sep.join(items)
+
+
+def counted(counter: Mapping[str, int], order: Iterable[str], unit: str) -> Optional[str]:
+    """「座谈会2次、听证会1次」: each key with its count, in ``order``, leaving out those with none."""
+    return joined(f"{k}{counter[k]}{unit}" for k in order if counter[k]) or None

@@ -19,9 +19,10 @@ from collections import Counter
 from datetime import date
 from typing import Optional, Sequence, get_args
 
-from service.context.builder import PARTICIPANT_ORDER, build_case_context, person
-from service.context.fmt import cn_date, cn_number, joined, percent, period as date_span
+from service.context.builder import PARTICIPANT_ORDER, build_case_context, opinions_sentence, person
+from service.context.fmt import cn_date, cn_number, counted, joined, percent, period as date_span
 from service.context.models import CaseContext, DocCtx
+from service.context.registry import PERIOD
 from service.model import case as m
 from service.risk.engine import Assessment
 from service.risk.profile import RiskProfile
@@ -37,12 +38,9 @@ from service.context.period_models import (
     PeriodContext,
     PeriodCtx,
     ProcedureCtx,
-    StepCtx,
 )
 from service.model.period import Mechanism, Organisation, PeriodReport
 
-KIND = "period_summary"
-STEPS = ("制定评估方案", "广泛征求意见", "分析预测风险", "形成评估结论", "制定维稳方案", "全程跟踪督查")
 MEETING_KINDS = get_args(m.MeetingKind)
 DECISIONS = get_args(m.DecisionResult)
 DASH = "—"
@@ -122,10 +120,6 @@ def items(texts: Sequence[str]) -> list[ItemCtx]:
 def each(n: int) -> str:
     """「3个事项均」; 「该事项」 for one."""
     return f"{n}个事项均" if n > 1 else "该事项"
-
-
-def counted(counter: Counter, order: Sequence[str], unit: str) -> Optional[str]:
-    return joined(f"{k}{counter[k]}{unit}" for k in order if counter[k]) or None
 
 
 # ------------------------------------------------------------ organisation
@@ -224,7 +218,7 @@ def _row_values(c: m.Consultation, opinions: int) -> dict[str, Optional[int]]:
 
 
 def procedure_ctx(
-    cases: Sequence[m.Case], assessments: Sequence[Assessment], profile: RiskProfile, filing_office: str, final_levels: str
+    cases: Sequence[m.Case], assessments: Sequence[Assessment], profile: RiskProfile, filing_office: str
 ) -> ProcedureCtx:
     n = len(cases)
     consultations = [c.consultation or m.Consultation() for c in cases]
@@ -267,19 +261,6 @@ def procedure_ctx(
     methods_text = joined(methods) or None
 
     plans_issued = sum(1 for c in cases if c.plan.doc_number)
-    step_texts = {
-        "制定评估方案": f"{each(n)}在评估启动时制定了评估工作方案，明确评估范围、内容、方法和时间安排"
-        + ("，并以正式文件印发" if plans_issued == n else f"，其中{plans_issued}个以正式文件印发" if plans_issued else ""),
-        "广泛征求意见": f"{consulted}个事项分别采取{methods_text}等方式，广泛听取群众和有关方面意见"
-        if consulted
-        else "通过查阅资料、听取有关部门意见等方式开展风险调查",
-        "分析预测风险": f"对照合法性、合理性、可行性、可控性要求，共识别风险因素{len(factors)}项，"
-        "逐项估计发生概率和影响程度，测算综合风险指数",
-        "形成评估结论": f"形成社会稳定风险评估报告{n}份，评估结论为{final_levels}",
-        "制定维稳方案": f"制定维稳工作方案（应急处置预案）{n}份，明确组织指挥、风险防范和应急处置措施",
-        "全程跟踪督查": f"将{len(measures)}项防范化解措施逐项落实到{len(units)}个责任单位，跟踪督促落实；"
-        f"{each(n)}按规定报{filing_office}备案",
-    }
     rows = [
         _row(str(i), c.matter.name, _row_values(con, len(c.opinions)))
         for i, (c, con) in enumerate(zip(cases, consultations), 1)
@@ -310,11 +291,13 @@ def procedure_ctx(
         clauses.append(f"入户走访群众{households}户" if any(v.households is not None for v in visits) else "深入村组开展走访")
     if meetings:
         clauses.append(f"召开{meetings_text}，参会{sum(categories.values())}人次")
-    parts = [f"{w}{adoption[w]}类" for w in get_args(m.Adoption) if adoption[w]]
     return ProcedureCtx(
         case_count=n,
-        steps=[StepCtx(no=i, ordinal=ordinal(i), step=s, text=step_texts[s]) for i, s in enumerate(STEPS, 1)],
-        steps_text=joined(STEPS),
+        each_case=each(n),
+        plans_issued=plans_issued,
+        all_plans_issued=plans_issued == n,
+        consulted_cases=consulted,
+        filing_office=filing_office,
         any_consultation=consulted > 0,
         methods=methods,
         methods_text=methods_text,
@@ -340,7 +323,7 @@ def procedure_ctx(
         adopted=adoption["采纳"],
         partly_adopted=adoption["部分采纳"],
         rejected=adoption["不予采纳"],
-        opinions_sentence=f"共梳理意见建议{len(opinions)}类，{joined(parts)}" if opinions else None,
+        opinions_sentence=opinions_sentence(opinions),
         risks_total=len(factors),
         degrees_text=counted(degrees, [d.name for d in profile.degree], "项") or "",
         measures_total=len(measures),
@@ -360,34 +343,21 @@ def case_outcome(no: int, case: m.Case, a: Assessment, ctx: CaseContext, progres
         "，",
     ) or None
     support = con.survey.support_rate if con.survey else None
-    consultation_text = None
-    if con.activities_text:
-        consultation_text = f"通过{con.activities_text}等方式征求意见" + (f"，问卷调查支持率为{support}" if support else "")
     ranked = sorted(risk.factors, key=lambda f: -float(f.r))
     main = joined(f"{tidy(f.name)}（{f.degree}）" for f in ranked[:3]) + ("等" if len(ranked) > 3 else "")
     top = ranked[0]
     key_measures = f"针对{tidy(top.name)}，{joined((tidy(clause(ms.action)) for ms in top.measures), '；')}"
-    lowered = a.residual.index < a.initial.index
-    levels_text = (
-        f"落实措施前综合风险指数为{risk.initial_index}，属{risk.initial_level}；"
-        f"落实措施后{'降为' if lowered else '为'}{risk.residual_index}，属{risk.residual_level}"
-    )
-    if risk.assessed_level:
-        levels_text += f"，经综合研判评定为{risk.assessed_level}"
     result = filing.decision_result
+    decided = None
     if result:
         content = clause(filing.decision_content) if filing.decision_content else ""
         decided = content if content.startswith(result) else result
-        when = f"于{filing.decision_date}" if filing.decision_date else ""
-        decision_text = f"{filing.decision_body}{when}集体研究，决定{decided}"
-    else:
-        decision_text = f"评估报告已提交{filing.decision_body}研究决策"
     return CaseOutcomeCtx(
         no=no,
         case_id=case.case_id,
         name=mt.name,
         overview=overview,
-        consultation_text=consultation_text,
+        activities_text=con.activities_text,
         support_rate=support,
         opinions_sentence=con.opinions_sentence,
         risk_count=risk.count,
@@ -402,9 +372,11 @@ def case_outcome(no: int, case: m.Case, a: Assessment, ctx: CaseContext, progres
         final_level=risk.final_level,
         advice=risk.advice,
         advice_detail=risk.advice_detail,
-        levels_text=levels_text,
+        index_lowered=a.residual.index < a.initial.index,
         decision_result=result,
-        decision_text=decision_text,
+        decision_body=filing.decision_body,
+        decision_date=filing.decision_date if result else None,
+        decided=decided,
         progress=sentence(tidy(progress)) if progress else None,
         detail=ctx,
     )
@@ -439,7 +411,7 @@ def build_period_context(
         for i, (c, a, ctx) in enumerate(zip(cases, assessments, contexts), 1)
     ]
     return PeriodContext(
-        doc=DocCtx(kind=KIND, title=title, issued_on=issued_on),
+        doc=DocCtx(kind=PERIOD.key, title=title, issued_on=issued_on),
         title=title,
         title_display="\n".join(lines),
         organisation=org,
@@ -447,7 +419,7 @@ def build_period_context(
         period=span,
         issued_on=issued_on,
         mechanism=mechanism_ctx(period.mechanism, cases),
-        procedure=procedure_ctx(cases, assessments, profile, joined(offices) or period.recipient, final_levels),
+        procedure=procedure_ctx(cases, assessments, profile, joined(offices) or period.recipient),
         outcome=OutcomeCtx(
             count=len(cases),
             names_text=joined(c.matter.name for c in cases),

@@ -54,13 +54,6 @@ class MechanismCtx(Ctx):
     team_members: int = F("各评估工作班子成员合计（人次）")
 
 
-class StepCtx(Ctx):
-    no: int = F("序号（1—6）")
-    ordinal: str = F("「一是」「二是」……")
-    step: str = F("步骤名称，如「制定评估方案」")
-    text: str = F("该步骤的执行情况（一句，不带句号），数字由各案卷合计")
-
-
 class CountCtx(Ctx):
     label: str = F("类别，如「座谈会」「专家」")
     count: int = F("数量（次或人次）")
@@ -80,8 +73,11 @@ class CaseRowCtx(Ctx):
 
 class ProcedureCtx(Ctx):
     case_count: int = F("评估事项数")
-    steps: list[StepCtx] = F("六个步骤及其执行情况")
-    steps_text: str = F("六个步骤，顿号连接")
+    each_case: str = F("「3个事项均」，只有一个事项时为「该事项」")
+    plans_issued: int = F("以正式文件印发评估工作方案（有发文字号）的事项数")
+    all_plans_issued: bool = F("是否每个事项的评估工作方案都以正式文件印发")
+    consulted_cases: int = F("开展了征求意见活动的事项数")
+    filing_office: str = F("报备的维稳办（各案卷的报备机关，顿号连接；都未填写时为汇报的主送机关）")
     any_consultation: bool = F("是否有任何事项开展了征求意见活动")
     methods: list[str] = F("实际采用的征求意见方式（公示、问卷调查、实地走访、座谈会、听证会、论证会中用到的）", [])
     methods_text: Optional[str] = F("征求意见方式，顿号连接", None)
@@ -125,7 +121,7 @@ class CaseOutcomeCtx(Ctx):
     case_id: str = F("案卷编号")
     name: str = F("事项名称")
     overview: Optional[str] = F("事项概况句（规模、投资、涉及范围），不带句号", None)
-    consultation_text: Optional[str] = F("征求意见情况句，如「通过公示1次、问卷调查600份……等方式征求意见，问卷显示支持率92.56%」", None)
+    activities_text: Optional[str] = F("征求意见活动，如「公示1次、问卷调查600份、召开座谈会1次」（开展了时）", None)
     support_rate: Optional[str] = F("问卷支持率", None)
     opinions_sentence: Optional[str] = F("意见采纳情况句", None)
     risk_count: int = F("识别风险因素（项）")
@@ -140,9 +136,11 @@ class CaseOutcomeCtx(Ctx):
     final_level: str = F("最终风险等级")
     advice: str = F("决策建议（简称）")
     advice_detail: str = F("决策建议（全文）")
-    levels_text: str = F("等级变化句，如「落实措施前综合风险指数为0.3740，属中风险；落实措施后降为0.1030，属低风险」")
+    index_lowered: bool = F("落实措施后综合风险指数是否下降")
     decision_result: Optional[str] = F("决策结果（实施、暂缓实施、不实施）", None)
-    decision_text: str = F("决策情况句，如「镇党政联席会议于2026年4月14日集体研究，决定实施」")
+    decision_body: str = F("决策机关")
+    decision_date: Optional[str] = F("决策日期（有决策结果时）", None)
+    decided: Optional[str] = F("决定的内容，如「实施」或案卷所填以决策结果开头的决定全文（有决策结果时）", None)
     progress: Optional[str] = F("实施进展（汇报中填写时）", None)
     detail: CaseContext = F("该事项案卷的全部变量（同各文书的上下文，如 detail.matter.location）")
 

@@ -15,20 +15,11 @@ from typing import Any, Optional
 from jinja2 import TemplateSyntaxError, nodes
 from pydantic import BaseModel
 
-from service.context.models import CaseContext, IndexContext, MinutesContext
-from service.context.period_models import PeriodContext
+from service.context.models import CaseContext
+from service.context.registry import DOCUMENT_KINDS
 from service.render.engine import CompiledTemplate, TemplateRenderError
 
-CONTEXT_OF: dict[str, type[BaseModel]] = {
-    "filing_form": CaseContext,
-    "plan": CaseContext,
-    "minutes": MinutesContext,
-    "report": CaseContext,
-    "stability_plan": CaseContext,
-    "summary": CaseContext,
-    "index": IndexContext,
-    "period_summary": PeriodContext,
-}
+CONTEXT_OF: dict[str, type[BaseModel]] = {k.key: k.context for k in DOCUMENT_KINDS}
 
 UNKNOWN = object()  # a value whose type the checker does not follow (loop, filters, literals)
 
@@ -203,7 +194,29 @@ def variables_markdown() -> str:
         lines.append("")
 
     table("### 所有文书共有的变量", CaseContext)
-    table("### 会议纪要（minutes.docx）另有", MinutesContext, {"meeting"})
-    table("### 目录（index.docx）另有", IndexContext, {"entries", "has_pages"})
-    table("### 一段时期的工作情况汇报（period_summary.docx）", PeriodContext)
+    for kind in DOCUMENT_KINDS:
+        if kind.context is CaseContext:
+            continue
+        if issubclass(kind.context, CaseContext):
+            extra = set(kind.context.model_fields) - set(CaseContext.model_fields)
+            table(f"### {kind.name}（{kind.template}）另有", kind.context, extra)
+        else:
+            table(f"### {kind.name}（{kind.template}）", kind.context)
     return "\n".join(lines)
+
+
+README_START, README_END = "<!-- variables:start -->", "<!-- variables:end -->"
+
+
+def readme_with_variables(readme: str) -> str:
+    """doc_templates/README.md with its variable reference regenerated from the context models."""
+    head, rest = readme.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    return f"{head}{README_START}\n{variables_markdown()}{README_END}{tail}"
+
+
+if __name__ == "__main__":  # make schema: rewrite the variable reference of doc_templates/README.md
+    import sys
+
+    target = Path(sys.argv[1])
+    target.write_text(readme_with_variables(target.read_text("utf-8")), "utf-8")

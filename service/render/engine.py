@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
@@ -24,6 +23,7 @@ from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
 from lxml import etree
 
+from service.context.documents import DocumentProperties
 from service.render.docx_package import Deflated, read_zip, write_zip
 from service.render.environment import end_deadline, make_environment, start_deadline
 from service.render.markdown_docx import NumberingAllocator, current_numbering
@@ -45,17 +45,6 @@ class TemplateRenderError(Exception):
         super().__init__(f"模板「{template}」出错：{reason}")
         self.template = template
         self.reason = reason
-
-
-@dataclass(frozen=True)
-class DocumentProperties:
-    """What goes into docProps/core.xml."""
-
-    title: str
-    author: str
-    subject: str = ""
-    keywords: str = ""
-    issued_on: date | None = None
 
 
 def _styled_markdown_paragraphs(body: str) -> str:

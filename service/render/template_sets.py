@@ -16,11 +16,11 @@ import threading
 from pathlib import Path
 from typing import Optional
 
+from service.context.registry import PACKAGE_KEYS, TEMPLATE_KEYS
 from service.render import CompiledTemplate
 
 DOC_TEMPLATES = Path(__file__).resolve().parents[2] / "doc_templates"
 DEFAULT_SET = DOC_TEMPLATES / "default"
-KINDS = ("filing_form", "plan", "minutes", "report", "stability_plan", "summary", "index")
 TEMPLATE_DIRS_ENV = "WENPING_TEMPLATE_DIRS"
 
 
@@ -57,7 +57,7 @@ class TemplateSet:
     def fingerprint(self) -> str:
         """SHA-256 over every template this set renders with (its own and the fallbacks)."""
         digest = hashlib.sha256()
-        for kind in KINDS:
+        for kind in PACKAGE_KEYS:
             path = self.path(kind)
             digest.update(kind.encode() + b"\0" + path.read_bytes())
         return digest.hexdigest()
@@ -104,10 +104,10 @@ def resolve_template_set(name: Optional[str]) -> TemplateSet:
 
 def check_set(template_set: TemplateSet) -> None:
     """Refuse a set whose own templates break the contract, naming file and problem."""
-    from service.render.contract import CONTEXT_OF, check_folder  # the checker compiles templates: import late
+    from service.render.contract import check_folder  # the checker compiles templates: import late
 
-    unknown = sorted(p.stem for p in template_set.folder.glob("*.docx") if p.stem not in CONTEXT_OF)
-    problems = [f"{name}.docx：不是已知的文书类型（可用：{'、'.join(CONTEXT_OF)}）" for name in unknown]
+    unknown = sorted(p.stem for p in template_set.folder.glob("*.docx") if p.stem not in TEMPLATE_KEYS)
+    problems = [f"{name}.docx：不是已知的文书类型（可用：{'、'.join(TEMPLATE_KEYS)}）" for name in unknown]
     for report in check_folder(template_set.folder, require_all=False):
         problems += [f"{report.path.name}：{p}" for p in report.problems]
     if problems:

@@ -8,10 +8,10 @@ from typing import Any, Optional
 from flask import Blueprint, Response, current_app, json, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from service.context.documents import KIND_NAMES, ORDER
+from service.context.registry import BY_KEY, FILING_KEYS, TEMPLATE_KEYS
 from service.model.schema import case_schema
 from service.render.contract import check_folder
-from service.render.template_sets import DEFAULT_SET, KINDS, template_set_folders
+from service.render.template_sets import DEFAULT_SET, template_set_folders
 from service.checks.validation import validate
 
 from service.web.auth import require_key
@@ -102,9 +102,9 @@ def packages() -> Response:
 @bp.post("/documents/<kind>")
 @require_key
 def documents(kind: str) -> Response:
-    if kind not in ORDER:
+    if kind not in FILING_KEYS:
         raise ApiProblem(
-            404, f"没有这种文书：{kind[:40]}（可选：{'、'.join(ORDER)}）", slug="unknown-document", title="没有这份文书"
+            404, f"没有这种文书：{kind[:40]}（可选：{'、'.join(FILING_KEYS)}）", slug="unknown-document", title="没有这份文书"
         )
     fmt, meeting = format_param(), meeting_param()
     templates = template_set(request.args.get("template_set"))
@@ -148,7 +148,7 @@ _templates_lock = threading.Lock()
 
 def default_templates() -> list[TemplateInfo]:
     """The default set's templates and their variables; re-checked only when a file changes."""
-    paths = [DEFAULT_SET / f"{kind}.docx" for kind in KINDS]
+    paths = [DEFAULT_SET / BY_KEY[key].template for key in TEMPLATE_KEYS]
     stamp = tuple((p.name, p.stat().st_mtime_ns if p.exists() else 0) for p in paths)
     with _templates_lock:
         cached = _templates_cache.get(stamp)
@@ -156,7 +156,7 @@ def default_templates() -> list[TemplateInfo]:
             cached = [
                 TemplateInfo(
                     kind=r.kind,
-                    name=KIND_NAMES.get(r.kind, r.kind),
+                    name=BY_KEY[r.kind].name,
                     file=r.path.name,
                     ok=r.ok,
                     variables=r.leaf_variables(),
@@ -172,7 +172,7 @@ def default_templates() -> list[TemplateInfo]:
 def templates_listing() -> dict:
     listing = TemplatesListing(
         template_set=DEFAULT_SET.name,
-        kinds=list(ORDER),
+        kinds=list(FILING_KEYS),
         template_sets=["default", *template_set_folders()],
         templates=default_templates(),
     )

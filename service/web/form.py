@@ -15,7 +15,7 @@ from typing import Optional
 from flask import Blueprint, Response, current_app, render_template, request, send_file
 from werkzeug.exceptions import HTTPException
 
-from service.context.documents import KIND_NAMES, ORDER
+from service.context.registry import FILING
 from service.checks.validation import Validation, validate
 
 from service.web.auth import bearer_token, check_key
@@ -51,7 +51,7 @@ def render_form(state: Optional[FormState] = None, status: int = 200) -> Respons
         state=state,
         keys_required=bool(current_app.config.get("API_KEYS")),
         pdf_available=pdf_ready(),
-        documents=[KIND_NAMES[k] for k in ORDER],
+        documents=[k.name for k in FILING],
         level_class=LEVEL_CLASS,
         degree_class=DEGREE_CLASS,
         max_body=human_size(current_app.config["MAX_CONTENT_LENGTH"]),

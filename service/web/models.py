@@ -11,7 +11,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-from service.context.documents import ORDER
+from service.context.registry import FILING_KEYS
 
 RiskLevelName = str  # the level names come from the active risk profile (低风险/中风险/高风险 by default)
 
@@ -137,7 +137,7 @@ class DocumentQuery(BaseModel):
 class DocumentPath(BaseModel):
     """POST /api/v1/documents/{kind} 的路径参数。"""
 
-    kind: Literal[ORDER] = Field(title="文书类型")  # type: ignore[valid-type]
+    kind: Literal[FILING_KEYS] = Field(title="文书类型")  # type: ignore[valid-type]
 
 
 class FormSubmission(BaseModel):
