@@ -47,10 +47,11 @@ sysdeps:
 bench: venv sysdeps
 	@for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; echo; done
 
-# Regenerate the committed JSON Schema from the models.
+# Regenerate what is generated from the models: the committed JSON Schemas and the field tables of docs/.
 schema: venv
 	$(BIN)/wenping schema > schemas/case.schema.json
 	$(BIN)/python -m service.model.period_schema > schemas/period.schema.json
+	$(BIN)/python -m service.model.docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,4 +1,4 @@
-"""The case model: one 社会稳定风险评估 as structured data (CASE.md §2).
+"""The case model: one 社会稳定风险评估 as structured data (docs/case.md §3).
 
 Takes the case JSON (already parsed) and gives a validated, typed ``Case``.
 It is the single source of truth for the case format: the JSON Schema in
