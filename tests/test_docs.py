@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from service.model.case import Case
-from service.model.docs import TARGETS, MarkersMissing, Target, field_rows, render_tables, with_tables
+from service.model.docs import TARGETS, MarkersMissing, Target, field_rows, main, render_tables, with_tables
 from service.model.period import PeriodReport
 
 from .conftest import ROOT
@@ -25,14 +25,21 @@ def test_committed_field_tables_are_fresh(target):
     assert text == with_tables(text, target), f"the field tables of {target.file.name} are stale: run `make schema`"
 
 
-def test_check_command_reports_stale_tables(tmp_path):
-    stale = tmp_path / "case.md"
-    stale.write_text("# x\n<!-- fields:case:start -->\nSTALE TABLE\n<!-- fields:case:end -->\n", encoding="utf-8")
-    target = Target("case", stale, Case)
-    fresh = with_tables(stale.read_text("utf-8"), target)
-    assert "STALE TABLE" not in fresh and "`matter.summary`" in fresh
-    assert fresh.startswith("# x\n<!-- fields:case:start -->") and fresh.endswith("<!-- fields:case:end -->\n")
-    assert with_tables(fresh, target) == fresh
+def test_check_reports_stale_tables_and_the_command_rewrites_them(tmp_path, capsys):
+    page = tmp_path / "case.md"
+    page.write_text("# x\n<!-- fields:case:start -->\nSTALE TABLE\n<!-- fields:case:end -->\ntail\n", encoding="utf-8")
+    targets = (Target("case", page, Case),)
+    assert main(["--check"], targets) == 1
+    assert "STALE TABLE" in page.read_text("utf-8"), "--check writes nothing"
+    assert "case.md is stale" in capsys.readouterr().err
+    assert main([], targets) == 0
+    fresh = page.read_text("utf-8")
+    assert "STALE TABLE" not in fresh and "| `matter.summary` |" in fresh
+    assert fresh.startswith("# x\n<!-- fields:case:start -->") and fresh.endswith("<!-- fields:case:end -->\ntail\n")
+    assert main(["--check"], targets) == 0
+
+
+def test_committed_docs_pass_the_check_command():
     check = subprocess.run([sys.executable, "-m", "service.model.docs", "--check"], cwd=ROOT, capture_output=True)
     assert check.returncode == 0, check.stderr.decode()
 

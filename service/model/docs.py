@@ -267,11 +267,11 @@ def stale_targets(targets: tuple[Target, ...] = TARGETS) -> list[Target]:
     return [t for t in targets if t.file.read_text("utf-8") != with_tables(t.file.read_text("utf-8"), t)]
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: Optional[list[str]] = None, targets: tuple[Target, ...] = TARGETS) -> int:
     parser = argparse.ArgumentParser(prog="python -m service.model.docs", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report stale files (exit 1), write nothing")
     args = parser.parse_args(argv)
-    stale = stale_targets()
+    stale = stale_targets(targets)
     if args.check:
         for target in stale:
             print(f"docs/{target.file.name} is stale: run `make schema`", file=sys.stderr)
