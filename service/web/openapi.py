@@ -118,7 +118,9 @@ class _Doc:
 Answer = Callable[[_Doc], dict]  # builds one response object
 
 
-def json_answer(model: type[BaseModel], description: str, media: str = "application/json", mode: str = "serialization") -> Answer:
+def json_answer(
+    model: type[BaseModel], description: str, media: str = "application/json", mode: str = "serialization"
+) -> Answer:
     return lambda doc: {"description": description, "content": {media: {"schema": doc.ref(model, mode)}}}
 
 
@@ -200,22 +202,24 @@ class Route:
 
     def responses(self, doc: _Doc) -> dict:
         out = {str(status): answer(doc) for status, answer in self.answers.items()}
-        for status in self.problems:
+        errors = [(s, {PROBLEM_JSON: {"schema": doc.ref(Problem)}}) for s in self.problems]
+        errors += [(s, {HTML: {"schema": {"type": "string"}}}) for s in self.html_errors]
+        for status, content in errors:
             if doc.documented(status):
-                out[str(status)] = {"description": STANDARD[status][1], "content": {PROBLEM_JSON: {"schema": doc.ref(Problem)}}}
-        for status in self.html_errors:
-            if doc.documented(status):
-                out[str(status)] = {"description": STANDARD[status][1], "content": {HTML: {"schema": {"type": "string"}}}}
+                out[str(status)] = {"description": STANDARD[status][1], "content": content}
         return out
 
 
-WARNINGS_HEADER = {"X-Wenping-Warnings": {"description": "提醒条数（详见 manifest.json）", "schema": {"type": "integer", "minimum": 0}}}
+WARNINGS_HEADER = {
+    "X-Wenping-Warnings": {"description": "提醒条数（详见 manifest.json）", "schema": {"type": "integer", "minimum": 0}}
+}
+PACKAGE = "报备材料包（zip）：各文书 .docx（要求时另附 .pdf）、manifest.json（含提醒和风险测算）与规范化案卷"
 
 ROUTES: tuple[Route, ...] = (
     Route(
         "post", "/api/v1/packages", "api.packages", "createPackage", "生成报备材料包",
         "校验案卷并生成全套报备材料（zip）。案卷有错误时返回 422 并列出每一处错误，不生成任何材料。",
-        {200: download((ZIP,), "报备材料包（zip）：各文书 .docx（要求时另附 .pdf）、manifest.json（含提醒和风险测算）与规范化案卷", WARNINGS_HEADER)},
+        {200: download((ZIP,), PACKAGE, WARNINGS_HEADER)},
         problems=GENERATION_PROBLEMS,
         protected=True,
         query=PackageQuery,
