@@ -47,10 +47,12 @@ sysdeps:
 bench: venv sysdeps
 	@for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; echo; done
 
-# Regenerate what is generated from the models: the JSON Schemas and the templates' variable reference.
+# Regenerate what is generated from the models: the committed JSON Schemas, the field tables of docs/
+# and the templates' variable reference.
 schema: venv
 	$(BIN)/wenping schema > schemas/case.schema.json
 	$(BIN)/python -m service.model.period_schema > schemas/period.schema.json
+	$(BIN)/python -m service.model.docs
 	$(BIN)/python -m service.render.contract doc_templates/README.md
 
 clean:

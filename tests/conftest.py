@@ -10,6 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_PATH = ROOT / "schemas" / "examples" / "sample-case.json"
+# The contract's copy of the sample, kept beside the clone (CI has one): only tests/test_model.py compares
+# the repository's copy with it; every test reads SAMPLE_PATH.
 SHARED_SAMPLE = ROOT.parent / "shared" / "contract" / "sample-case.json"
 BIN = ROOT / ".venv" / "bin"
 
@@ -26,7 +28,7 @@ def case_data(sample_data) -> dict:
 
 
 def minimal_case() -> dict:
-    """Only the fields CASE.md §2 requires."""
+    """Only the fields docs/case.md §3 requires."""
     return {
         "schema_version": "1.0",
         "case_id": "MIN-1",

@@ -1,4 +1,4 @@
-"""The documents of the sample case: every key figure where CASE.md puts it, computed from the case."""
+"""The documents of the sample case: every key figure where docs/case.md §2 puts it, computed from the case."""
 
 from __future__ import annotations
 

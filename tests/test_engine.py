@@ -1,4 +1,4 @@
-"""Risk engine properties (CASE.md §3), checked over generated cases."""
+"""Risk engine properties (docs/case.md §5), checked over generated cases."""
 
 from __future__ import annotations
 

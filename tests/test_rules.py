@@ -1,4 +1,4 @@
-"""Each rule of CASE.md §4 refuses (or warns about) a case that breaks it, naming path and values."""
+"""Each rule of docs/case.md §4 refuses (or warns about) a case that breaks it, naming path and values."""
 
 from __future__ import annotations
 

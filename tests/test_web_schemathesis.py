@@ -17,7 +17,7 @@ from .web_fixtures import AUTH, KEY, app_with  # noqa: E402
 app = app_with(API_KEYS=KEY)
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
-# 422 is a valid answer to a schema-valid case: the rules of CASE.md §4 (date order, survey
+# 422 is a valid answer to a schema-valid case: the rules of docs/case.md §4 (date order, survey
 # counts, speakers…) go beyond what JSON Schema can say, so "positive data must be accepted"
 # does not hold for this API and is left out; everything else schemathesis checks stays.
 # /api/v1/validate answers 200 (valid: false, with every error) for any JSON by design — its

@@ -1,4 +1,4 @@
-"""Consistency rules of CASE.md §4 that types alone cannot express.
+"""Consistency rules of docs/case.md §4 that types alone cannot express.
 
 Takes a structurally valid ``Case`` and the risk ``Assessment`` (or the
 ``WeightError`` that prevented one); gives every error and warning at once,

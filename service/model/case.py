@@ -1,4 +1,4 @@
-"""The case model: one 社会稳定风险评估 as structured data (CASE.md §2).
+"""The case model: one 社会稳定风险评估 as structured data (docs/case.md §3).
 
 Takes the case JSON (already parsed) and gives a validated, typed ``Case``.
 It is the single source of truth for the case format: the JSON Schema in
@@ -33,227 +33,227 @@ class Strict(BaseModel):
 class Person(Strict):
     """人员：姓名与职务。"""
 
-    name: Name = Field(title="姓名", examples=["王建国"])
-    title: Optional[Text] = Field(None, title="职务", examples=["镇党委书记"])
+    name: Name = Field(title="姓名", description="人员姓名。", examples=["王建国"])
+    title: Optional[Text] = Field(None, title="职务", description="职务，写在姓名之后，如「镇党委书记」。", examples=["镇党委书记"])
 
 
 class Contact(Person):
     """联系人：姓名、职务与电话。"""
 
-    phone: Optional[Text] = Field(None, title="联系电话", examples=["0771-5821234"])
+    phone: Optional[Text] = Field(None, title="联系电话", description="办公电话或手机号码，照原样印出。", examples=["0771-5821234"])
 
 
 class Affected(Strict):
     """涉及范围：涉及的村（社区）、户数和人数。"""
 
-    areas: list[Name] = Field(default_factory=list, title="涉及村（社区）")
-    households: Optional[Count] = Field(None, title="涉及户数")
-    persons: Optional[Count] = Field(None, title="涉及人数")
+    areas: list[Name] = Field(default_factory=list, title="涉及村（社区）", description="事项涉及的村（社区）名称，每项一个。")
+    households: Optional[Count] = Field(None, title="涉及户数", description="涉及的户数。")
+    persons: Optional[Count] = Field(None, title="涉及人数", description="涉及的人数。")
 
 
 class Matter(Strict):
     """评估事项：拟决策的事项或项目。"""
 
-    name: Name = Field(title="事项名称", examples=["镇西北片土地整理项目"])
-    category: Optional[Text] = Field(None, title="事项类别", examples=["重大工程项目"])
+    name: Name = Field(title="事项名称", description="拟决策事项或项目的名称，用于各文书标题和文件名。", examples=["镇西北片土地整理项目"])
+    category: Optional[Text] = Field(None, title="事项类别", description="事项所属类别，如重大工程项目、重大政策调整。", examples=["重大工程项目"])
     summary: RequiredMarkdown = Field(title="事项概况")
-    location: Optional[Text] = Field(None, title="实施地点")
-    scale: Optional[Text] = Field(None, title="建设规模")
-    investment_wan_yuan: Optional[Amount] = Field(None, title="总投资（万元）", examples=[2680])
-    affected: Optional[Affected] = Field(None, title="涉及范围")
-    planned_start: Optional[IsoDate] = Field(None, title="计划开工日期")
-    legal_basis: list[Name] = Field(default_factory=list, title="评估依据（法律法规、政策文件）")
+    location: Optional[Text] = Field(None, title="实施地点", description="事项实施的地点或范围。")
+    scale: Optional[Text] = Field(None, title="建设规模", description="建设规模或涉及面，照原样印出。")
+    investment_wan_yuan: Optional[Amount] = Field(None, title="总投资（万元）", description="总投资额，单位万元，原样保留（2680 不写成 2680.0）。", examples=[2680])
+    affected: Optional[Affected] = Field(None, title="涉及范围", description="事项涉及的村（社区）、户数和人数。")
+    planned_start: Optional[IsoDate] = Field(None, title="计划开工日期", description="计划开工或实施的日期。")
+    legal_basis: list[Name] = Field(default_factory=list, title="评估依据（法律法规、政策文件）", description="评估所依据的法律法规和政策文件，每项一件，带书名号。")
 
 
 class Authority(Strict):
     """责任主体：作出决策、组织评估的机关及其单位。"""
 
-    name: Name = Field(title="责任主体", examples=["青石镇人民政府"])
-    party_committee: Optional[Text] = Field(None, title="党委名称", examples=["中共青石镇委员会"])
-    lead_office: Name = Field(title="牵头部门", examples=["镇综治办"])
-    cooperating_units: list[Name] = Field(default_factory=list, title="配合单位")
-    decision_body: Optional[Text] = Field(None, title="决策机构", examples=["镇党政联席会议"])
-    filing_office: Optional[Text] = Field(None, title="报备机关", examples=["江城市维稳办"])
-    contact: Optional[Contact] = Field(None, title="联系人")
+    name: Name = Field(title="责任主体", description="作出决策、组织评估的机关，是各文书的署名。", examples=["青石镇人民政府"])
+    party_committee: Optional[Text] = Field(None, title="党委名称", description="同级党委的全称。", examples=["中共青石镇委员会"])
+    lead_office: Name = Field(title="牵头部门", description="牵头组织评估工作的部门。", examples=["镇综治办"])
+    cooperating_units: list[Name] = Field(default_factory=list, title="配合单位", description="配合开展评估的单位，每项一个。")
+    decision_body: Optional[Text] = Field(None, title="决策机构", description="对事项作出决策的会议或机构。", examples=["镇党政联席会议"])
+    filing_office: Optional[Text] = Field(None, title="报备机关", description="接收报备的机关，通常为上级维稳办。", examples=["江城市维稳办"])
+    contact: Optional[Contact] = Field(None, title="联系人", description="报备事项的联系人。")
 
 
 class GroupOffice(Strict):
     """领导小组办公室。"""
 
-    location: Optional[Text] = Field(None, title="办公室设在")
-    director: Optional[Person] = Field(None, title="办公室主任")
+    location: Optional[Text] = Field(None, title="办公室设在", description="领导小组办公室设在哪个部门。")
+    director: Optional[Person] = Field(None, title="办公室主任", description="领导小组办公室主任。")
 
 
 class LeadingGroup(Strict):
     """评估工作领导小组。"""
 
-    leader: Person = Field(title="组长")
-    deputy_leaders: list[Person] = Field(default_factory=list, title="副组长")
-    members: list[Person] = Field(default_factory=list, title="成员")
-    office: Optional[GroupOffice] = Field(None, title="领导小组办公室")
+    leader: Person = Field(title="组长", description="领导小组组长。")
+    deputy_leaders: list[Person] = Field(default_factory=list, title="副组长", description="领导小组副组长，按排序列出。")
+    members: list[Person] = Field(default_factory=list, title="成员", description="领导小组成员，按排序列出。")
+    office: Optional[GroupOffice] = Field(None, title="领导小组办公室", description="领导小组下设的办公室。")
 
 
 class TeamMember(Person):
     """评估工作班子成员及分工。"""
 
-    duty: Optional[Text] = Field(None, title="工作职责")
+    duty: Optional[Text] = Field(None, title="工作职责", description="此人在评估工作中的分工。")
 
 
 class Dimensions(Strict):
     """评估内容（四性）。"""
 
-    legality: Optional[Markdown] = Field(None, title="合法性")
-    rationality: Optional[Markdown] = Field(None, title="合理性")
-    feasibility: Optional[Markdown] = Field(None, title="可行性")
-    controllability: Optional[Markdown] = Field(None, title="可控性")
+    legality: Optional[Markdown] = Field(None, title="合法性", description="事项是否合法、程序是否完备。")
+    rationality: Optional[Markdown] = Field(None, title="合理性", description="事项是否公平合理、兼顾各方利益。")
+    feasibility: Optional[Markdown] = Field(None, title="可行性", description="事项在资金、时机、群众接受程度等方面是否可行。")
+    controllability: Optional[Markdown] = Field(None, title="可控性", description="可能出现的矛盾是否可防可控。")
 
 
 class ScheduleStep(Strict):
     """评估步骤及时间安排。"""
 
-    step: Name = Field(title="步骤", examples=["制定评估方案"])
-    start: IsoDate = Field(title="开始日期")
-    end: IsoDate = Field(title="结束日期")
-    tasks: Optional[Text] = Field(None, title="主要工作")
+    step: Name = Field(title="步骤", description="评估步骤的名称，通常为六个步骤之一，如「制定评估方案」。", examples=["制定评估方案"])
+    start: IsoDate = Field(title="开始日期", description="本步骤开始的日期。")
+    end: IsoDate = Field(title="结束日期", description="本步骤结束的日期，不得早于开始日期。")
+    tasks: Optional[Text] = Field(None, title="主要工作", description="本步骤要做的主要工作。")
 
 
 class Plan(Strict):
     """评估工作方案。"""
 
-    issued_on: IsoDate = Field(title="成文日期", examples=["2026-03-02"])
-    doc_number: Optional[Text] = Field(None, title="发文字号", examples=["青政办〔2026〕15号"])
-    scope: Optional[Markdown] = Field(None, title="评估范围")
-    dimensions: Optional[Dimensions] = Field(None, title="评估内容")
-    methods: list[Name] = Field(default_factory=list, title="评估方法", examples=[["公示", "问卷调查"]])
-    schedule: list[ScheduleStep] = Field(default_factory=list, title="步骤和时间安排")
-    requirements: list[Text] = Field(default_factory=list, title="工作要求")
+    issued_on: IsoDate = Field(title="成文日期", description="评估工作方案的成文日期；各项征求意见活动和评估报告都不得早于此日期。", examples=["2026-03-02"])
+    doc_number: Optional[Text] = Field(None, title="发文字号", description="评估工作方案的发文字号，年份用六角括号〔〕。", examples=["青政办〔2026〕15号"])
+    scope: Optional[Markdown] = Field(None, title="评估范围", description="评估覆盖的地域、人群和利益相关方。")
+    dimensions: Optional[Dimensions] = Field(None, title="评估内容", description="合法性、合理性、可行性、可控性四个方面各自评估什么。")
+    methods: list[Name] = Field(default_factory=list, title="评估方法", description="采用的评估方法，每项一种，如公示、问卷调查、座谈会。", examples=[["公示", "问卷调查"]])
+    schedule: list[ScheduleStep] = Field(default_factory=list, title="步骤和时间安排", description="各评估步骤的起止日期和主要工作，按先后排列。")
+    requirements: list[Text] = Field(default_factory=list, title="工作要求", description="对评估工作的要求，每项一段。")
 
 
 class Publicity(Strict):
     """公示。"""
 
-    start: IsoDate = Field(title="公示开始日期")
-    end: IsoDate = Field(title="公示结束日期")
-    channels: list[Name] = Field(default_factory=list, title="公示渠道")
-    feedback_count: Optional[Count] = Field(None, title="收到反馈意见（条）")
+    start: IsoDate = Field(title="公示开始日期", description="公示开始的日期。")
+    end: IsoDate = Field(title="公示结束日期", description="公示结束的日期，不得早于开始日期。")
+    channels: list[Name] = Field(default_factory=list, title="公示渠道", description="公示的地点或渠道，每项一个，如村务公开栏、镇政府网站。")
+    feedback_count: Optional[Count] = Field(None, title="收到反馈意见（条）", description="公示期间收到的反馈意见条数。")
 
 
 class Question(Strict):
     """问卷题目及各选项的回答数。"""
 
-    text: Name = Field(title="题目")
-    multiple: bool = Field(False, title="是否多选题")
+    text: Name = Field(title="题目", description="问卷题目的文字。")
+    multiple: bool = Field(False, title="是否多选题", description="为 true 时是多选题：各选项合计可以超过有效问卷数。")
     support_answers: list[Name] = Field(
         default_factory=list, title="表示支持的选项", description="计入支持率的选项，须为 answers 中的选项。"
     )
-    answers: dict[str, Count] = Field(title="各选项回答数", examples=[{"支持": 472, "不支持": 28}])
+    answers: dict[str, Count] = Field(title="各选项回答数", description="每个选项及选择它的问卷份数；单选题各选项合计须等于有效问卷数。", examples=[{"支持": 472, "不支持": 28}])
 
 
 class Survey(Strict):
     """问卷调查。"""
 
-    start: IsoDate = Field(title="开始日期")
-    end: IsoDate = Field(title="结束日期")
-    scope: Optional[Text] = Field(None, title="调查对象")
-    issued: Count = Field(title="发放问卷（份）")
-    returned: Count = Field(title="回收问卷（份）")
-    valid: Count = Field(title="有效问卷（份）")
-    questions: list[Question] = Field(default_factory=list, title="题目")
+    start: IsoDate = Field(title="开始日期", description="开始发放问卷的日期。")
+    end: IsoDate = Field(title="结束日期", description="问卷回收截止的日期，不得早于开始日期。")
+    scope: Optional[Text] = Field(None, title="调查对象", description="问卷发放的对象或范围。")
+    issued: Count = Field(title="发放问卷（份）", description="发放的问卷份数。")
+    returned: Count = Field(title="回收问卷（份）", description="收回的问卷份数，不得多于发放数。")
+    valid: Count = Field(title="有效问卷（份）", description="有效问卷份数，不得多于回收数；回收率、有效率、支持率据此计算。")
+    questions: list[Question] = Field(default_factory=list, title="题目", description="问卷的各个题目及回答统计。")
 
 
 class Visits(Strict):
     """实地走访。"""
 
-    start: IsoDate = Field(title="开始日期")
-    end: IsoDate = Field(title="结束日期")
-    households: Optional[Count] = Field(None, title="走访户数")
-    findings: Optional[Markdown] = Field(None, title="走访情况")
+    start: IsoDate = Field(title="开始日期", description="开始走访的日期。")
+    end: IsoDate = Field(title="结束日期", description="走访结束的日期，不得早于开始日期。")
+    households: Optional[Count] = Field(None, title="走访户数", description="入户走访的户数。")
+    findings: Optional[Markdown] = Field(None, title="走访情况", description="走访中了解到的情况和群众诉求。")
 
 
 class Participant(Strict):
     """会议参加人员。"""
 
-    name: Name = Field(title="姓名")
-    category: ParticipantCategory = Field(title="人员类别")
-    unit: Optional[Text] = Field(None, title="单位或身份")
+    name: Name = Field(title="姓名", description="参会人员姓名；发言人须与此处或主持人姓名一致。")
+    category: ParticipantCategory = Field(title="人员类别", description="参会人员所属的类别，纪要按类别分组列出出席人员。")
+    unit: Optional[Text] = Field(None, title="单位或身份", description="参会人员的单位或身份，如「石桥村村民」。")
 
 
 class Statement(Strict):
     """会上发言及答复。"""
 
     speaker: Name = Field(title="发言人", description="须为参会人员或主持人。")
-    content: Text = Field(title="发言内容")
-    response: Optional[Text] = Field(None, title="答复及采纳情况")
+    content: Text = Field(title="发言内容", description="发言中提出的意见或问题。")
+    response: Optional[Text] = Field(None, title="答复及采纳情况", description="对该发言的答复或采纳情况。")
 
 
 class Meeting(Strict):
     """座谈会、听证会或论证会。"""
 
-    kind: MeetingKind = Field(title="会议类型")
-    title: Optional[Text] = Field(None, title="会议名称")
-    date: IsoDate = Field(title="会议日期")
-    start_time: Optional[Clock] = Field(None, title="开始时间")
-    end_time: Optional[Clock] = Field(None, title="结束时间")
-    place: Optional[Text] = Field(None, title="会议地点")
-    host: Person = Field(title="主持人")
-    recorder: Optional[Person] = Field(None, title="记录人")
-    participants: list[Participant] = Field(default_factory=list, title="参会人员")
-    agenda: list[Text] = Field(default_factory=list, title="会议议程")
-    statements: list[Statement] = Field(default_factory=list, title="发言及答复")
-    resolutions: Optional[Markdown] = Field(None, title="会议议定事项")
+    kind: MeetingKind = Field(title="会议类型", description="会议的种类，决定纪要的标题和校验要求。")
+    title: Optional[Text] = Field(None, title="会议名称", description="会议的名称；不填时以会议类型称呼。")
+    date: IsoDate = Field(title="会议日期", description="开会的日期，不得早于评估方案成文日期，不得晚于评估报告成文日期。")
+    start_time: Optional[Clock] = Field(None, title="开始时间", description="会议开始的时刻。")
+    end_time: Optional[Clock] = Field(None, title="结束时间", description="会议结束的时刻，不得早于开始时间。")
+    place: Optional[Text] = Field(None, title="会议地点", description="开会的地点。")
+    host: Person = Field(title="主持人", description="会议主持人。")
+    recorder: Optional[Person] = Field(None, title="记录人", description="会议记录人。")
+    participants: list[Participant] = Field(default_factory=list, title="参会人员", description="出席会议的人员及其类别。")
+    agenda: list[Text] = Field(default_factory=list, title="会议议程", description="会议议程，每项一条。")
+    statements: list[Statement] = Field(default_factory=list, title="发言及答复", description="会上的发言及对每条发言的答复，按发言顺序排列。")
+    resolutions: Optional[Markdown] = Field(None, title="会议议定事项", description="会议议定的事项。")
 
 
 class Consultation(Strict):
     """广泛征求意见：公示、问卷、走访、会议。"""
 
-    publicity: list[Publicity] = Field(default_factory=list, title="公示")
-    survey: Optional[Survey] = Field(None, title="问卷调查")
-    visits: Optional[Visits] = Field(None, title="实地走访")
-    meetings: list[Meeting] = Field(default_factory=list, title="座谈会、听证会、论证会")
+    publicity: list[Publicity] = Field(default_factory=list, title="公示", description="每次公示一项。")
+    survey: Optional[Survey] = Field(None, title="问卷调查", description="问卷调查的发放、回收和各题统计。")
+    visits: Optional[Visits] = Field(None, title="实地走访", description="入户走访的时间、户数和情况。")
+    meetings: list[Meeting] = Field(default_factory=list, title="座谈会、听证会、论证会", description="召开的各次座谈会、听证会、论证会，每次生成一份纪要。")
 
 
 class Opinion(Strict):
     """梳理出的一类意见建议及其采纳情况。"""
 
-    topic: Name = Field(title="意见建议")
-    source: Optional[Text] = Field(None, title="来源")
-    count: Optional[Count] = Field(None, title="涉及人次")
-    adoption: Adoption = Field(title="采纳情况")
+    topic: Name = Field(title="意见建议", description="归纳出的一类意见建议。")
+    source: Optional[Text] = Field(None, title="来源", description="意见的来源，如问卷、走访、听证会。")
+    count: Optional[Count] = Field(None, title="涉及人次", description="提出这类意见的人次。")
+    adoption: Adoption = Field(title="采纳情况", description="对这类意见的处理结论。")
     response: Optional[Text] = Field(None, title="处理或答复", description="不予采纳的必须说明理由。")
 
 
 class Measure(Strict):
     """防范化解措施。"""
 
-    action: Name = Field(title="措施")
-    owner_unit: Name = Field(title="责任单位")
-    owner_person: Optional[Text] = Field(None, title="责任人")
-    deadline: Optional[IsoDate] = Field(None, title="完成时限")
+    action: Name = Field(title="措施", description="要采取的防范化解措施。")
+    owner_unit: Name = Field(title="责任单位", description="负责落实措施的单位。")
+    owner_person: Optional[Text] = Field(None, title="责任人", description="负责落实措施的人。")
+    deadline: Optional[IsoDate] = Field(None, title="完成时限", description="措施完成的期限。")
 
 
 class Risk(Strict):
     """风险因素：落实措施前后的发生概率和影响程度。"""
 
-    id: Name = Field(title="编号", examples=["R1"])
-    category: Optional[Text] = Field(None, title="风险类别", examples=["征地拆迁"])
-    name: Name = Field(title="风险名称")
-    description: Optional[Markdown] = Field(None, title="风险描述")
+    id: Name = Field(title="编号", description="风险因素的编号，在本案卷内不得重复，如 R1。", examples=["R1"])
+    category: Optional[Text] = Field(None, title="风险类别", description="风险所属类别，风险识别表按类别归并。", examples=["征地拆迁"])
+    name: Name = Field(title="风险名称", description="风险因素的简短名称。")
+    description: Optional[Markdown] = Field(None, title="风险描述", description="风险的表现、成因和可能后果。")
     weight: Optional[float] = Field(None, ge=0, le=1, title="权重", description="全部给出且合计为 1，或全部不给（等权）。")
-    probability: Probability = Field(title="发生概率")
-    impact: Impact = Field(title="影响程度")
-    measures: list[Measure] = Field(min_length=1, title="防范化解措施")
-    residual_probability: Optional[Probability] = Field(None, title="落实措施后发生概率")
-    residual_impact: Optional[Impact] = Field(None, title="落实措施后影响程度")
+    probability: Probability = Field(title="发生概率", description="落实措施前的发生概率等级。")
+    impact: Impact = Field(title="影响程度", description="落实措施前的影响程度等级。")
+    measures: list[Measure] = Field(min_length=1, title="防范化解措施", description="针对这一风险的防范化解措施，至少一条。")
+    residual_probability: Optional[Probability] = Field(None, title="落实措施后发生概率", description="落实措施后的发生概率等级；不填时视同措施前的等级。")
+    residual_impact: Optional[Impact] = Field(None, title="落实措施后影响程度", description="落实措施后的影响程度等级；不填时视同措施前的等级。")
 
 
 class Report(Strict):
     """社会稳定风险评估报告。"""
 
-    issued_on: IsoDate = Field(title="成文日期")
-    assessor: Optional[Text] = Field(None, title="评估主体")
-    social_environment: Optional[Markdown] = Field(None, title="社会环境")
-    conclusion: Optional[Markdown] = Field(None, title="评估结论")
-    recommendations: list[Text] = Field(default_factory=list, title="建议")
+    issued_on: IsoDate = Field(title="成文日期", description="评估报告的成文日期：不得早于评估方案和各项征求意见活动，不得晚于决策日期和报备日期。")
+    assessor: Optional[Text] = Field(None, title="评估主体", description="实施评估的单位或机构。")
+    social_environment: Optional[Markdown] = Field(None, title="社会环境", description="事项所在地的社会环境和群众情况。")
+    conclusion: Optional[Markdown] = Field(None, title="评估结论", description="评估结论的文字。")
+    recommendations: list[Text] = Field(default_factory=list, title="建议", description="评估提出的建议，每项一段。")
     assessed_level: Optional[RiskLevel] = Field(
         None, title="评定风险等级", description="专家综合研判的等级；给出时以此为准。"
     )
@@ -262,72 +262,72 @@ class Report(Strict):
 class Command(Strict):
     """应急处置指挥部。"""
 
-    commander: Optional[Person] = Field(None, title="总指挥")
-    deputy_commanders: list[Person] = Field(default_factory=list, title="副总指挥")
+    commander: Optional[Person] = Field(None, title="总指挥", description="应急处置总指挥。")
+    deputy_commanders: list[Person] = Field(default_factory=list, title="副总指挥", description="应急处置副总指挥。")
 
 
 class WorkGroup(Strict):
     """应急处置工作组。"""
 
-    name: Name = Field(title="工作组")
-    lead_unit: Optional[Text] = Field(None, title="牵头单位")
-    leader: Optional[Person] = Field(None, title="组长")
-    duties: Optional[Text] = Field(None, title="职责")
+    name: Name = Field(title="工作组", description="工作组的名称，如「矛盾调处组」。")
+    lead_unit: Optional[Text] = Field(None, title="牵头单位", description="工作组的牵头单位。")
+    leader: Optional[Person] = Field(None, title="组长", description="工作组组长。")
+    duties: Optional[Text] = Field(None, title="职责", description="工作组的职责。")
 
 
 class EarlyWarning(Strict):
     """预警监测和信息报告。"""
 
-    indicators: list[Text] = Field(default_factory=list, title="预警信号")
-    reporting: Optional[Markdown] = Field(None, title="信息报告")
+    indicators: list[Text] = Field(default_factory=list, title="预警信号", description="需要预警的苗头和信号，每项一条。")
+    reporting: Optional[Markdown] = Field(None, title="信息报告", description="信息报告的渠道、时限和要求。")
 
 
 class ResponseLevel(Strict):
     """分级响应。"""
 
-    level: Name = Field(title="响应级别")
-    trigger: Text = Field(title="启动条件")
-    actions: Text = Field(title="处置措施")
+    level: Name = Field(title="响应级别", description="响应级别的名称，如「Ⅰ级响应」。")
+    trigger: Text = Field(title="启动条件", description="启动该级响应的条件。")
+    actions: Text = Field(title="处置措施", description="该级响应的处置措施。")
 
 
 class StabilityPlan(Strict):
     """维稳工作方案（应急处置预案）。"""
 
-    issued_on: IsoDate = Field(title="成文日期")
-    principles: list[Text] = Field(default_factory=list, title="工作原则")
-    command: Optional[Command] = Field(None, title="组织指挥体系")
-    groups: list[WorkGroup] = Field(default_factory=list, title="工作组")
-    early_warning: Optional[EarlyWarning] = Field(None, title="预警监测和信息报告")
-    response_levels: list[ResponseLevel] = Field(default_factory=list, title="分级响应")
-    aftermath: Optional[Markdown] = Field(None, title="善后处置")
-    support: Optional[Markdown] = Field(None, title="保障措施")
-    contacts: list[Contact] = Field(default_factory=list, title="联系方式")
+    issued_on: IsoDate = Field(title="成文日期", description="维稳工作方案的成文日期，不得晚于报备日期。")
+    principles: list[Text] = Field(default_factory=list, title="工作原则", description="维稳工作的原则，每项一条。")
+    command: Optional[Command] = Field(None, title="组织指挥体系", description="总指挥和副总指挥；不填时由评估工作领导小组组长、副组长担任。")
+    groups: list[WorkGroup] = Field(default_factory=list, title="工作组", description="应急处置的各工作组。")
+    early_warning: Optional[EarlyWarning] = Field(None, title="预警监测和信息报告", description="预警信号和信息报告要求。")
+    response_levels: list[ResponseLevel] = Field(default_factory=list, title="分级响应", description="各响应级别的启动条件和处置措施。")
+    aftermath: Optional[Markdown] = Field(None, title="善后处置", description="事态平息后的善后工作。")
+    support: Optional[Markdown] = Field(None, title="保障措施", description="人员、经费、物资等保障。")
+    contacts: list[Contact] = Field(default_factory=list, title="联系方式", description="应急联络人员及电话。")
 
 
 class Summary(Strict):
     """工作情况汇报。"""
 
-    issued_on: IsoDate = Field(title="成文日期")
-    recipient: Optional[Text] = Field(None, title="主送机关")
-    problems: list[Text] = Field(default_factory=list, title="存在的问题")
-    next_steps: list[Text] = Field(default_factory=list, title="下一步工作")
+    issued_on: IsoDate = Field(title="成文日期", description="工作情况汇报的成文日期，不得晚于报备日期。")
+    recipient: Optional[Text] = Field(None, title="主送机关", description="汇报报送的机关。")
+    problems: list[Text] = Field(default_factory=list, title="存在的问题", description="评估工作中存在的问题，每项一段。")
+    next_steps: list[Text] = Field(default_factory=list, title="下一步工作", description="下一步的工作安排，每项一段。")
 
 
 class Decision(Strict):
     """决策机构的决策意见。"""
 
-    body: Optional[Text] = Field(None, title="决策机构")
-    date: Optional[IsoDate] = Field(None, title="决策日期")
-    result: Optional[DecisionResult] = Field(None, title="决策结果")
-    content: Optional[Text] = Field(None, title="决策意见")
+    body: Optional[Text] = Field(None, title="决策机构", description="作出决策的会议或机构。")
+    date: Optional[IsoDate] = Field(None, title="决策日期", description="作出决策的日期，不得早于评估报告成文日期，不得晚于报备日期。")
+    result: Optional[DecisionResult] = Field(None, title="决策结果", description="决策的结论；最终风险等级为高风险时不能为「实施」。")
+    content: Optional[Text] = Field(None, title="决策意见", description="决策意见的文字。")
 
 
 class Filing(Strict):
     """报备。"""
 
-    filed_on: IsoDate = Field(title="报备日期")
-    number: Optional[Text] = Field(None, title="备案编号", examples=["青稳评备〔2026〕3号"])
-    decision: Optional[Decision] = Field(None, title="决策意见")
+    filed_on: IsoDate = Field(title="报备日期", description="报备的日期；评估报告、决策、维稳工作方案和工作情况汇报都不得晚于此日期。")
+    number: Optional[Text] = Field(None, title="备案编号", description="报备机关给出的备案编号。", examples=["青稳评备〔2026〕3号"])
+    decision: Optional[Decision] = Field(None, title="决策意见", description="决策机构对事项的决策。")
 
 
 class Case(Strict):
@@ -335,7 +335,7 @@ class Case(Strict):
 
     model_config = ConfigDict(title="稳评案卷")
 
-    schema_version: Literal["1.0"] = Field(title="格式版本")
+    schema_version: Literal["1.0"] = Field(title="格式版本", description="案卷格式的版本，目前只有 1.0。")
     case_id: str = Field(
         title="案卷编号",
         pattern=r"^[A-Za-z0-9_-]+$",
@@ -344,15 +344,15 @@ class Case(Strict):
         description="报备单位自编的编号，只含字母、数字、- 和 _。",
         examples=["QS-WP-2026-001"],
     )
-    matter: Matter = Field(title="评估事项")
-    authority: Authority = Field(title="责任主体")
-    leading_group: LeadingGroup = Field(title="评估工作领导小组")
-    work_team: list[TeamMember] = Field(default_factory=list, title="评估工作班子")
-    plan: Plan = Field(title="评估工作方案")
-    consultation: Optional[Consultation] = Field(None, title="征求意见")
-    opinions: list[Opinion] = Field(default_factory=list, title="各方意见及采纳情况")
-    risks: list[Risk] = Field(min_length=1, title="风险因素")
-    report: Report = Field(title="评估报告")
-    stability_plan: Optional[StabilityPlan] = Field(None, title="维稳工作方案")
-    summary: Optional[Summary] = Field(None, title="工作情况汇报")
-    filing: Filing = Field(title="报备")
+    matter: Matter = Field(title="评估事项", description="拟决策的事项或项目。")
+    authority: Authority = Field(title="责任主体", description="作出决策、组织评估的机关及其有关单位。")
+    leading_group: LeadingGroup = Field(title="评估工作领导小组", description="本事项的评估工作领导小组。")
+    work_team: list[TeamMember] = Field(default_factory=list, title="评估工作班子", description="具体承担评估工作的人员及分工。")
+    plan: Plan = Field(title="评估工作方案", description="评估工作方案的内容。")
+    consultation: Optional[Consultation] = Field(None, title="征求意见", description="广泛征求意见的各项活动：公示、问卷调查、实地走访和会议。")
+    opinions: list[Opinion] = Field(default_factory=list, title="各方意见及采纳情况", description="梳理出的各类意见建议及采纳情况，采纳情况的统计由此计算。")
+    risks: list[Risk] = Field(min_length=1, title="风险因素", description="识别出的风险因素，至少一项。")
+    report: Report = Field(title="评估报告", description="社会稳定风险评估报告的内容。")
+    stability_plan: Optional[StabilityPlan] = Field(None, title="维稳工作方案", description="维稳工作方案（应急处置预案）的内容；不填时按通行写法由案卷生成。")
+    summary: Optional[Summary] = Field(None, title="工作情况汇报", description="工作情况汇报的内容；不填时按通行写法由案卷生成。")
+    filing: Filing = Field(title="报备", description="报备及决策情况。")

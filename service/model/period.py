@@ -61,7 +61,7 @@ class Organisation(Strict):
     """汇报单位：开展稳评工作、报送本汇报的机关。"""
 
     name: Name = Field(title="单位名称", description="汇报的署名。", examples=["青石镇人民政府"])
-    party_committee: Optional[Text] = Field(None, title="党委名称", examples=["中共青石镇委员会"])
+    party_committee: Optional[Text] = Field(None, title="党委名称", description="同级党委的全称。", examples=["中共青石镇委员会"])
     self_name: Optional[Name] = Field(
         None,
         title="正文中的自称",
@@ -73,8 +73,8 @@ class Organisation(Strict):
 class ReportPeriod(Strict):
     """汇报期间。"""
 
-    start: IsoDate = Field(title="开始日期", examples=["2026-01-01"])
-    end: IsoDate = Field(title="结束日期", examples=["2026-12-31"])
+    start: IsoDate = Field(title="开始日期", description="汇报期间的第一天。", examples=["2026-01-01"])
+    end: IsoDate = Field(title="结束日期", description="汇报期间的最后一天，不得早于开始日期。", examples=["2026-12-31"])
 
 
 class StandingGroup(Strict):
@@ -86,10 +86,10 @@ class StandingGroup(Strict):
         description="未填时为「社会稳定风险评估工作领导小组」。",
         examples=["青石镇社会稳定风险评估工作领导小组"],
     )
-    leader: Person = Field(title="组长")
-    deputy_leaders: list[Person] = Field(default_factory=list, title="副组长")
-    members: list[Person] = Field(default_factory=list, title="成员")
-    office: Optional[Name] = Field(None, title="领导小组办公室设在", examples=["镇综治办"])
+    leader: Person = Field(title="组长", description="领导小组组长。")
+    deputy_leaders: list[Person] = Field(default_factory=list, title="副组长", description="领导小组副组长，按排序列出。")
+    members: list[Person] = Field(default_factory=list, title="成员", description="领导小组成员，按排序列出。")
+    office: Optional[Name] = Field(None, title="领导小组办公室设在", description="领导小组办公室设在哪个部门。", examples=["镇综治办"])
 
 
 class IssuedDocument(Strict):
@@ -100,17 +100,17 @@ class IssuedDocument(Strict):
         description="不必加书名号。",
         examples=["关于开展重大决策社会稳定风险评估工作的实施意见"],
     )
-    doc_number: Optional[Text] = Field(None, title="发文字号", examples=["青发〔2026〕3号"])
-    issued_on: Optional[IsoDate] = Field(None, title="印发日期")
+    doc_number: Optional[Text] = Field(None, title="发文字号", description="文件的发文字号，年份用六角括号〔〕。", examples=["青发〔2026〕3号"])
+    issued_on: Optional[IsoDate] = Field(None, title="印发日期", description="文件印发的日期。")
 
 
 class Mechanism(Strict):
     """机制建设：组织领导、制度文件、牵头部门和配合单位。"""
 
-    leading_group: StandingGroup = Field(title="领导小组")
-    documents: list[IssuedDocument] = Field(default_factory=list, title="出台的制度文件")
-    lead_office: Name = Field(title="牵头部门", examples=["镇综治办"])
-    cooperating_units: list[Name] = Field(default_factory=list, title="配合单位", examples=[["镇司法所", "青石派出所"]])
+    leading_group: StandingGroup = Field(title="领导小组", description="统筹本单位稳评工作的常设领导小组。")
+    documents: list[IssuedDocument] = Field(default_factory=list, title="出台的制度文件", description="期间内制定出台的稳评制度文件。")
+    lead_office: Name = Field(title="牵头部门", description="牵头负责稳评工作的部门。", examples=["镇综治办"])
+    cooperating_units: list[Name] = Field(default_factory=list, title="配合单位", description="配合开展稳评工作的单位，每项一个。", examples=[["镇司法所", "青石派出所"]])
     practices: list[Name] = Field(
         default_factory=list,
         title="工作机制和做法",
@@ -124,17 +124,17 @@ class PeriodReport(Strict):
 
     model_config = ConfigDict(title="稳评工作情况汇报")
 
-    schema_version: Literal["1.0"] = Field(title="格式版本")
+    schema_version: Literal["1.0"] = Field(title="格式版本", description="汇报文件格式的版本，目前只有 1.0。")
     title: Optional[Name] = Field(
         None,
         title="标题",
         description="未填时为「关于2026年度社会稳定风险评估工作情况的汇报」之类，由汇报期间推出。",
     )
-    organisation: Organisation = Field(title="汇报单位")
-    recipient: Name = Field(title="主送机关", examples=["江城市维稳办"])
-    period: ReportPeriod = Field(title="汇报期间")
-    issued_on: IsoDate = Field(title="成文日期", examples=["2026-12-18"])
-    mechanism: Mechanism = Field(title="机制建设")
+    organisation: Organisation = Field(title="汇报单位", description="开展稳评工作、报送本汇报的单位。")
+    recipient: Name = Field(title="主送机关", description="汇报报送的机关。", examples=["江城市维稳办"])
+    period: ReportPeriod = Field(title="汇报期间", description="汇报所涵盖的起止日期。")
+    issued_on: IsoDate = Field(title="成文日期", description="汇报的成文日期：不得早于期间开始日期，也不得早于任何一件案卷的报备日期。", examples=["2026-12-18"])
+    mechanism: Mechanism = Field(title="机制建设", description="机制建设部分的内容。")
     problems: list[Name] = Field(
         default_factory=list, title="存在的问题", description="每项一段，不写「一是」，生成时自动编排。"
     )

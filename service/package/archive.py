@@ -1,7 +1,7 @@
 """The filing package: rendered documents in, one deterministic zip out.
 
 Takes the rendered files (name, kind, title, bytes), the validation result
-and the normalised case; gives the zip of CASE.md §6 with ``manifest.json``
+and the normalised case; gives the zip of docs/case.md §6 with ``manifest.json``
 (case id, each file with its SHA-256 and kind, input SHA-256, generator
 version, warnings, risk summary) and ``case.json``.
 """

@@ -1,4 +1,4 @@
-"""Risk engine (CASE.md §3).
+"""Risk engine (docs/case.md §5).
 
 Takes the case's risks and a ``RiskProfile``; gives each factor's R and
 degree before and after measures, the composite index and level of both,

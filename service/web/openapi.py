@@ -1,15 +1,18 @@
-"""The OpenAPI 3.1 description of every route, generated from the pydantic models.
+"""The OpenAPI 3.1 description of every route, generated from one table of routes and the pydantic models.
 
-Request body = the case model; responses = the models in ``models`` (validation
-result, problem details, templates listing, probes) plus the binary downloads.
-Parameters come from the query/path models. Security (Bearer) is declared only
-when the app has API keys configured, so the document tells the truth about
-the running service.
+``ROUTES`` lists each operation once — method, path, Flask endpoint, summary, parameters (from the
+query/path models in ``models``), request body, answers and the problem statuses it may give — and
+``build_openapi`` derives the document from it: request bodies are the case and period models,
+responses the models in ``models`` (validation result, problem details, templates listing, probes)
+plus the binary downloads. Security (Bearer) is declared only when the app has API keys configured,
+so the document tells the truth about the running service. A test checks that the table and the
+app's routes are the same.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
 
 from flask import Flask
 from pydantic import BaseModel
@@ -50,6 +53,14 @@ BODY_MODELS: list[tuple[type[BaseModel], str]] = [
     (PeriodReport, "validation"),
 ]
 
+KEY_STATUSES = (401, 403)  # documented only when keys are configured
+GENERATION_PROBLEMS = (400, 401, 403, 404, 413, 415, 422, 500, 503, 504)
+DISPOSITION = {
+    "description": "attachment; filename=\"ASCII 备用名\"; filename*=UTF-8''中文文件名（RFC 6266）",
+    "schema": {"type": "string"},
+}
+HTML = "text/html"
+
 
 def _strip_null(schema: dict) -> dict:
     """``anyOf: [X, null]`` → X: a query parameter is absent, never null."""
@@ -86,176 +97,209 @@ def parameters(model: type[BaseModel], where: str) -> list[dict]:
     return params
 
 
-def build_openapi(app: Flask) -> dict[str, Any]:
-    keys = bool(app.config.get("API_KEYS"))
-    refs, top = models_json_schema(BODY_MODELS, ref_template=REF)
-    schemas = top.get("$defs", {})
+# ------------------------------------------------------------------ answers
 
-    def ref(model: type[BaseModel], mode: str = "serialization") -> dict:
-        return refs[(model, mode)]
 
-    def json_content(model: type[BaseModel], mode: str = "serialization", media: str = "application/json") -> dict:
-        return {media: {"schema": ref(model, mode)}}
+class _Doc:
+    """What a response or body needs while the document is built: model references and whether keys are on."""
 
-    def problems(*statuses: int) -> dict:
-        out = {}
-        for status in statuses:
-            if status in (401, 403) and not keys:
-                continue
-            out[str(status)] = {
-                "description": STANDARD[status][1],
-                "content": {PROBLEM_JSON: {"schema": ref(Problem)}},
-            }
-        return out
+    def __init__(self, keys: bool):
+        self.keys = keys
+        self.refs, top = models_json_schema(BODY_MODELS, ref_template=REF)
+        self.schemas = top.get("$defs", {})
 
-    def download(media: dict[str, str], what: str) -> dict:
-        return {
-            "description": what,
-            "headers": {
-                "Content-Disposition": {
-                    "description": "attachment; filename=\"ASCII 备用名\"; filename*=UTF-8''中文文件名（RFC 6266）",
-                    "schema": {"type": "string"},
-                }
-            },
-            "content": {m: {"schema": {"type": "string", "contentMediaType": m}} for m in media},
-        }
+    def ref(self, model: type[BaseModel], mode: str = "serialization") -> dict:
+        return self.refs[(model, mode)]
 
-    security = [{"bearerAuth": []}] if keys else []
-    case_body = {"required": True, "content": json_content(Case, "validation")}
+    def documented(self, status: int) -> bool:
+        return self.keys or status not in KEY_STATUSES
 
-    def op(summary: str, description: str, responses: dict, *, protected: bool = False, **more: Any) -> dict:
-        operation = {"summary": summary, "description": description, **more, "responses": responses}
-        if protected and keys:
-            operation["security"] = security
-        return operation
 
-    packages_ok = download({ZIP: ZIP}, "报备材料包（zip）：各文书 .docx（要求时另附 .pdf）、manifest.json（含提醒和风险测算）与规范化案卷")
-    packages_ok["headers"]["X-Wenping-Warnings"] = {"description": "提醒条数（详见 manifest.json）", "schema": {"type": "integer", "minimum": 0}}
+Answer = Callable[[_Doc], dict]  # builds one response object
 
-    paths: dict[str, Any] = {
-        "/api/v1/packages": {
-            "post": op(
-                "生成报备材料包",
-                "校验案卷并生成全套报备材料（zip）。案卷有错误时返回 422 并列出每一处错误，不生成任何材料。",
-                {"200": packages_ok, **problems(400, 401, 403, 404, 413, 415, 422, 500, 503, 504)},
-                protected=True,
-                operationId="createPackage",
-                parameters=parameters(PackageQuery, "query"),
-                requestBody=case_body,
-            )
-        },
-        "/api/v1/documents/{kind}": {
-            "post": op(
-                "生成单份文书",
-                "生成一份文书（.docx 或 .pdf）；会议纪要用 meeting 指定第几次会议。",
-                {"200": download({DOCX: DOCX, PDF: PDF}, "文书文件"), **problems(400, 401, 403, 404, 413, 415, 422, 500, 503, 504)},
-                protected=True,
-                operationId="createDocument",
-                parameters=parameters(DocumentPath, "path") + parameters(DocumentQuery, "query"),
-                requestBody=case_body,
-            )
-        },
-        "/api/v1/summaries": {
-            "post": op(
-                "生成工作情况汇报",
-                "由一段时期的多件案卷生成工作情况汇报（.docx，pdf=1 时为 .pdf）：机制建设、程序执行（各项数字跨案卷汇总）、"
-                "成效（每件案卷一段）、存在的问题、下一步工作。有错误时返回 422 并列出每一处错误（案卷内的位置以 cases.N. 开头）。",
-                {"200": download({DOCX: DOCX, PDF: PDF}, "工作情况汇报"), **problems(400, 401, 403, 413, 415, 422, 500, 503, 504)},
-                protected=True,
-                operationId="createSummary",
-                parameters=parameters(SummaryQuery, "query"),
-                requestBody={"required": True, "content": json_content(PeriodReport, "validation")},
-            )
-        },
-        "/api/v1/validate": {
-            "post": op(
-                "校验案卷",
-                "校验案卷并测算风险，不生成材料；无论是否通过都返回 200（结构同 wenping validate --json）："
-                "请求体不符合案卷格式时同样返回 200，valid 为 false 并列出每一处错误。",
-                {"200": {"description": "校验结果", "content": json_content(ValidationResult)}, **problems(400, 401, 403, 413, 415)},
-                protected=True,
-                operationId="validateCase",
-                requestBody=case_body,
-            )
-        },
-        "/api/v1/schema": {
-            "get": op(
-                "案卷 JSON Schema",
-                "案卷格式的 JSON Schema（draft 2020-12），由案卷模型生成。",
-                {"200": {"description": "JSON Schema", "content": json_content(JsonDocument, media="application/schema+json")}},
-                operationId="getCaseSchema",
-            )
-        },
-        "/api/v1/openapi.json": {
-            "get": op(
-                "接口说明",
-                "本 OpenAPI 3.1 文档。",
-                {"200": {"description": "OpenAPI 文档", "content": json_content(JsonDocument)}},
-                operationId="getOpenApi",
-            )
-        },
-        "/api/v1/templates": {
-            "get": op(
-                "文书模板清单",
-                "各类文书、所用模板及模板使用的变量。",
-                {"200": {"description": "模板清单", "content": json_content(TemplatesListing)}, **problems(401, 403)},
-                protected=True,
-                operationId="listTemplates",
-            )
-        },
-        "/healthz": {
-            "get": op("存活检查", "进程能应答即返回 200。", {"200": {"description": "存活", "content": json_content(Health)}}, operationId="healthz")
-        },
-        "/readyz": {
-            "get": op(
-                "就绪检查",
-                "能生成 PDF 时返回 200；PDF 转换组件不可用时返回 503（此时仍可生成 Word 文档）。",
-                {
-                    "200": {"description": "就绪", "content": json_content(Readiness)},
-                    "503": {"description": "PDF 不可用", "content": json_content(Readiness)},
-                },
-                operationId="readyz",
-            )
-        },
-        "/": {
-            "get": op(
-                "上传表单",
-                "经办人员使用的网页表单。",
-                {"200": {"description": "表单页面", "content": {"text/html": {"schema": {"type": "string"}}}}},
-                operationId="form",
-            ),
-            "post": op(
-                "提交上传表单",
-                "生成时直接下载 zip；案卷有错误、只校验或出错时返回带说明的表单页面。"
-                + ("配置了访问密钥时须在 api_key 字段中填写（也接受 Authorization: Bearer 请求头）。" if keys else ""),
-                {
-                    "200": {
-                        "description": "材料包（zip）或带校验结果的表单页面",
-                        "content": {
-                            ZIP: {"schema": {"type": "string", "contentMediaType": ZIP}},
-                            "text/html": {"schema": {"type": "string"}},
-                        },
-                    },
-                    **{
-                        str(s): {"description": STANDARD[s][1], "content": {"text/html": {"schema": {"type": "string"}}}}
-                        for s in (400, 401, 403, 413, 422, 500, 503, 504)
-                        if keys or s not in (401, 403)
-                    },
-                },
-                operationId="submitForm",
-                requestBody={"required": True, "content": {"multipart/form-data": {"schema": ref(FormSubmission, "validation")}}},
-            ),
-        },
-        "/sample-case.json": {
-            "get": op(
-                "示例案卷",
-                "下载示例案卷（schemas/examples/sample-case.json）。",
-                {"200": {"description": "示例案卷", "content": json_content(Case, "validation")}},
-                operationId="sampleCase",
-            )
+
+def json_answer(
+    model: type[BaseModel], description: str, media: str = "application/json", mode: str = "serialization"
+) -> Answer:
+    return lambda doc: {"description": description, "content": {media: {"schema": doc.ref(model, mode)}}}
+
+
+def download(media: tuple[str, ...], description: str, headers: Optional[dict] = None) -> Answer:
+    """A file in the body, named in Content-Disposition."""
+    return lambda doc: {
+        "description": description,
+        "headers": {"Content-Disposition": DISPOSITION, **(headers or {})},
+        "content": {m: {"schema": {"type": "string", "contentMediaType": m}} for m in media},
+    }
+
+
+def html_answer(description: str, also: tuple[str, ...] = ()) -> Answer:
+    """An HTML page (or, for the form, one of the ``also`` downloads instead)."""
+    return lambda doc: {
+        "description": description,
+        "content": {
+            **{m: {"schema": {"type": "string", "contentMediaType": m}} for m in also},
+            HTML: {"schema": {"type": "string"}},
         },
     }
 
+
+@dataclass(frozen=True)
+class Body:
+    model: type[BaseModel]
+    media: str = "application/json"
+
+    def render(self, doc: _Doc) -> dict:
+        return {"required": True, "content": {self.media: {"schema": doc.ref(self.model, "validation")}}}
+
+
+# ------------------------------------------------------------------ the routes
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation of the service, as the OpenAPI document states it.
+
+    ``path`` is in OpenAPI form (``{kind}``); ``endpoint`` names the Flask view that
+    serves it. ``answers`` maps status → response; ``problems`` are the error statuses
+    answered with problem details (``html_errors``: with an HTML page, for the form).
+    401/403 are documented only when keys are configured; ``protected`` routes then
+    also declare the Bearer security. ``keyed_note`` is added to the description then.
+    """
+
+    method: str
+    path: str
+    endpoint: str
+    operation_id: str
+    summary: str
+    description: str
+    answers: dict[int, Answer]
+    problems: tuple[int, ...] = ()
+    html_errors: tuple[int, ...] = ()
+    protected: bool = False
+    path_params: Optional[type[BaseModel]] = None
+    query: Optional[type[BaseModel]] = None
+    body: Optional[Body] = None
+    keyed_note: str = ""
+
+    def operation(self, doc: _Doc) -> dict:
+        operation: dict[str, Any] = {
+            "summary": self.summary,
+            "description": self.description + (self.keyed_note if doc.keys else ""),
+            "operationId": self.operation_id,
+        }
+        params = (parameters(self.path_params, "path") if self.path_params else []) + (
+            parameters(self.query, "query") if self.query else []
+        )
+        if params:
+            operation["parameters"] = params
+        if self.body:
+            operation["requestBody"] = self.body.render(doc)
+        operation["responses"] = self.responses(doc)
+        if self.protected and doc.keys:
+            operation["security"] = [{"bearerAuth": []}]
+        return operation
+
+    def responses(self, doc: _Doc) -> dict:
+        out = {str(status): answer(doc) for status, answer in self.answers.items()}
+        errors = [(s, {PROBLEM_JSON: {"schema": doc.ref(Problem)}}) for s in self.problems]
+        errors += [(s, {HTML: {"schema": {"type": "string"}}}) for s in self.html_errors]
+        for status, content in errors:
+            if doc.documented(status):
+                out[str(status)] = {"description": STANDARD[status][1], "content": content}
+        return out
+
+
+WARNINGS_HEADER = {
+    "X-Wenping-Warnings": {"description": "提醒条数（详见 manifest.json）", "schema": {"type": "integer", "minimum": 0}}
+}
+PACKAGE = "报备材料包（zip）：各文书 .docx（要求时另附 .pdf）、manifest.json（含提醒和风险测算）与规范化案卷"
+
+ROUTES: tuple[Route, ...] = (
+    Route(
+        "post", "/api/v1/packages", "api.packages", "createPackage", "生成报备材料包",
+        "校验案卷并生成全套报备材料（zip）。案卷有错误时返回 422 并列出每一处错误，不生成任何材料。",
+        {200: download((ZIP,), PACKAGE, WARNINGS_HEADER)},
+        problems=GENERATION_PROBLEMS,
+        protected=True,
+        query=PackageQuery,
+        body=Body(Case),
+    ),
+    Route(
+        "post", "/api/v1/documents/{kind}", "api.documents", "createDocument", "生成单份文书",
+        "生成一份文书（.docx 或 .pdf）；会议纪要用 meeting 指定第几次会议。",
+        {200: download((DOCX, PDF), "文书文件")},
+        problems=GENERATION_PROBLEMS,
+        protected=True,
+        path_params=DocumentPath,
+        query=DocumentQuery,
+        body=Body(Case),
+    ),
+    Route(
+        "post", "/api/v1/summaries", "api.summaries", "createSummary", "生成工作情况汇报",
+        "由一段时期的多件案卷生成工作情况汇报（.docx，pdf=1 时为 .pdf）：机制建设、程序执行（各项数字跨案卷汇总）、"
+        "成效（每件案卷一段）、存在的问题、下一步工作。有错误时返回 422 并列出每一处错误（案卷内的位置以 cases.N. 开头）。",
+        {200: download((DOCX, PDF), "工作情况汇报")},
+        problems=(400, 401, 403, 413, 415, 422, 500, 503, 504),
+        protected=True,
+        query=SummaryQuery,
+        body=Body(PeriodReport),
+    ),
+    Route(
+        "post", "/api/v1/validate", "api.validate_case", "validateCase", "校验案卷",
+        "校验案卷并测算风险，不生成材料；无论是否通过都返回 200（结构同 wenping validate --json）："
+        "请求体不符合案卷格式时同样返回 200，valid 为 false 并列出每一处错误。",
+        {200: json_answer(ValidationResult, "校验结果")},
+        problems=(400, 401, 403, 413, 415),
+        protected=True,
+        body=Body(Case),
+    ),
+    Route(
+        "get", "/api/v1/schema", "api.schema", "getCaseSchema", "案卷 JSON Schema",
+        "案卷格式的 JSON Schema（draft 2020-12），由案卷模型生成。",
+        {200: json_answer(JsonDocument, "JSON Schema", media="application/schema+json")},
+    ),
+    Route(
+        "get", "/api/v1/openapi.json", "api.openapi", "getOpenApi", "接口说明", "本 OpenAPI 3.1 文档。",
+        {200: json_answer(JsonDocument, "OpenAPI 文档")},
+    ),
+    Route(
+        "get", "/api/v1/templates", "api.templates", "listTemplates", "文书模板清单", "各类文书、所用模板及模板使用的变量。",
+        {200: json_answer(TemplatesListing, "模板清单")},
+        problems=(401, 403),
+        protected=True,
+    ),
+    Route("get", "/healthz", "ops.healthz", "healthz", "存活检查", "进程能应答即返回 200。", {200: json_answer(Health, "存活")}),
+    Route(
+        "get", "/readyz", "ops.readyz", "readyz", "就绪检查",
+        "能生成 PDF 时返回 200；PDF 转换组件不可用时返回 503（此时仍可生成 Word 文档）。",
+        {200: json_answer(Readiness, "就绪"), 503: json_answer(Readiness, "PDF 不可用")},
+    ),
+    Route(
+        "get", "/", "form.index", "form", "上传表单", "经办人员使用的网页表单。",
+        {200: html_answer("表单页面")},
+    ),
+    Route(
+        "post", "/", "form.submit", "submitForm", "提交上传表单",
+        "生成时直接下载 zip；案卷有错误、只校验或出错时返回带说明的表单页面。",
+        {200: html_answer("材料包（zip）或带校验结果的表单页面", also=(ZIP,))},
+        html_errors=(400, 401, 403, 413, 422, 500, 503, 504),
+        body=Body(FormSubmission, "multipart/form-data"),
+        keyed_note="配置了访问密钥时须在 api_key 字段中填写（也接受 Authorization: Bearer 请求头）。",
+    ),
+    Route(
+        "get", "/sample-case.json", "form.sample_case", "sampleCase", "示例案卷",
+        "下载示例案卷（schemas/examples/sample-case.json）。",
+        {200: json_answer(Case, "示例案卷", mode="validation")},
+    ),
+)
+
+
+def build_openapi(app: Flask) -> dict[str, Any]:
+    doc = _Doc(keys=bool(app.config.get("API_KEYS")))
+    paths: dict[str, dict[str, Any]] = {}
+    for route in ROUTES:
+        paths.setdefault(route.path, {})[route.method] = route.operation(doc)
     spec: dict[str, Any] = {
         "openapi": OPENAPI_VERSION,
         "info": {
@@ -264,13 +308,13 @@ def build_openapi(app: Flask) -> dict[str, Any]:
             "description": (
                 "由一份案卷（JSON）校验、测算风险并生成全套报备材料。错误以 application/problem+json（RFC 9457）返回，"
                 "标题和说明为中文；案卷错误（422）另有 errors 与 warnings，每项含 path 和 message。"
-                + ("调用需在请求头中携带 Authorization: Bearer <访问密钥>。" if keys else "")
+                + ("调用需在请求头中携带 Authorization: Bearer <访问密钥>。" if doc.keys else "")
             ),
         },
         "paths": paths,
-        "components": {"schemas": schemas},
+        "components": {"schemas": doc.schemas},
     }
-    if keys:
+    if doc.keys:
         spec["components"]["securitySchemes"] = {
             "bearerAuth": {"type": "http", "scheme": "bearer", "description": "访问密钥（WENPING_API_KEYS 中的一个）"}
         }
