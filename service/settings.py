@@ -26,7 +26,6 @@ from typing import Annotated, Any, Iterable, Optional
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from pydantic_settings import SettingsError as _SourceError
 
 from service.errors import SettingError
 
@@ -190,8 +189,6 @@ class Settings(BaseSettings):
             return cls()
         except ValidationError as exc:
             raise SettingError("；".join(_explain(error) for error in exc.errors())) from None
-        except _SourceError as exc:  # a variable the environment source itself could not read
-            raise SettingError(f"环境变量无法读取：{exc}") from None
 
     def api_key_values(self) -> tuple[str, ...]:
         """The keys themselves, for comparing with a request's key; never print them."""

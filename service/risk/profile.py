@@ -84,7 +84,7 @@ class ProfileError(Exception):
 
 def profile_path(settings: Optional[Settings] = None) -> Path:
     """The profile file in force: ``WENPING_RISK_PROFILE`` of ``settings`` (default: the process's), else the packaged one."""
-    settings = settings or current_settings()
+    settings = current_settings() if settings is None else settings
     return Path(settings.risk_profile or DEFAULT_PROFILE)
 
 

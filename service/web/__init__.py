@@ -37,7 +37,7 @@ def create_app(config: Optional[Mapping[str, Any]] = None, settings: Optional[Se
     from service.web.problems import register_error_handlers
 
     app = Flask(__name__, static_folder="static", template_folder="templates")
-    settings = settings or current_settings()
+    settings = current_settings() if settings is None else settings
     app.extensions[SETTINGS_KEY] = settings
     app.config.update(flask_config(settings, config))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]

@@ -62,7 +62,7 @@ class WenpingServer(BaseApplication):
     def __init__(self, options: dict[str, Any], app_config: Optional[dict] = None, settings: Optional[Settings] = None) -> None:
         self.options = options
         self.app_config = app_config
-        self.settings = settings
+        self.service_settings = settings
         super().__init__()
 
     def load_config(self) -> None:
@@ -78,7 +78,7 @@ class WenpingServer(BaseApplication):
         ours.handlers = list(gunicorn_log.handlers)
         ours.setLevel(logging.INFO)
         ours.propagate = False
-        return create_app(self.app_config, settings=self.settings)
+        return create_app(self.app_config, settings=self.service_settings)
 
 
 def gunicorn_options(host: str, port: int, workers: int, threads: int, timeout: int) -> dict[str, Any]:
