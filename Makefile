@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 APT_PACKAGES := libreoffice-writer-nogui python3-uno fontconfig fonts-arphic-uming fonts-wqy-zenhei \
 	fonts-arphic-ukai fonts-liberation2 poppler-utils chromium
 
-.PHONY: run test venv sysdeps schema templates bench clean
+.PHONY: run test venv sysdeps schema settings-doc templates bench clean
 
 run: venv sysdeps
 	$(BIN)/wenping serve --host 127.0.0.1 --port 8000
@@ -54,6 +54,10 @@ schema: venv
 	$(BIN)/python -m service.model.period_schema > schemas/period.schema.json
 	$(BIN)/python -m service.model.docs
 	$(BIN)/python -m service.render.contract doc_templates/README.md
+
+# Rewrite the settings table in README.md from service/settings.py.
+settings-doc: venv
+	$(BIN)/python -m service.settings README.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -576,7 +576,7 @@ def run_batch(
     pending cases are cancelled, workers stopped, the reports written for what
     finished, and the report comes back with ``interrupted`` set.
     """
-    from service.risk.profile import DEFAULT_PROFILE, PROFILE_ENV, ProfileError, active_profile
+    from service.risk.profile import ProfileError, active_profile, profile_path
     from service.render.template_sets import TemplateSetError, resolve_template_set
 
     started = time.monotonic()
@@ -586,7 +586,7 @@ def run_batch(
     # -- refuse up front -------------------------------------------------------
     try:
         active_profile()
-        profile_bytes = Path(os.environ.get(PROFILE_ENV) or DEFAULT_PROFILE).read_bytes()
+        profile_bytes = profile_path().read_bytes()
     except ProfileError as exc:
         raise BatchError(str(exc)) from exc
     except OSError as exc:

@@ -14,6 +14,7 @@ import click
 
 from service import __version__
 from service.batch import write_atomically
+from service.errors import SettingError
 from service.generate import InvalidCase, UnknownDocument, generate
 from service.pdf import ConversionError
 from service.render import TemplateRenderError
@@ -23,6 +24,7 @@ from service.context.registry import FILING_KEYS
 from service.render.template_sets import DEFAULT_SET, TemplateSetError, resolve_template_set
 from service.model.schema import case_schema, dumps
 from service.checks.validation import CaseReadError, Validation, read_json, validate
+from service.settings import Settings, current_settings, shown, unknown_variables
 
 
 class CliError(click.ClickException):
@@ -51,10 +53,35 @@ def _load(path: Path):
 
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Door:
+    """The CLI's settings (``WENPING_*``), read from the environment once, when a command first needs them."""
+
+    def __init__(self) -> None:
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = current_settings()  # the same object the pipeline falls back to
+        return self._settings
+
+
+class MainGroup(click.Group):
+    """``wenping``: a bad setting, wherever a command first reads it, is one Chinese line and exit 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SettingError as exc:
+            raise CliError(str(exc)) from None
+
+
+@click.group(cls=MainGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wenping")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """稳评：社会稳定风险评估报备材料生成工具。"""
+    ctx.obj = Door()
 
 
 def _print_human(result: Validation, path: Path) -> None:
@@ -236,6 +263,23 @@ def templates_check_cmd(folder: Path | None) -> None:
 def schema_cmd() -> None:
     """输出案卷的 JSON Schema。"""
     click.echo(dumps(case_schema()), nl=False)
+
+
+@main.command("config")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@click.pass_obj
+def config_cmd(door: Door, as_json: bool) -> None:
+    """列出生效的设置（环境变量 WENPING_*）：值（密钥隐藏）、默认值、来源和说明。"""
+    rows = shown(door.settings)
+    unknown = unknown_variables()
+    if as_json:
+        click.echo(json.dumps({"settings": [r.as_dict() for r in rows], "unknown": unknown}, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r.name} = {r.value}（来源：{r.source}；默认值：{r.default}）")
+        click.echo(f"    {r.description}")
+    for name in unknown:
+        click.echo(f"提醒：环境变量 {name} 不是稳评的设置，已忽略（拼写有误？）", err=True)
 
 
 @main.command("serve")

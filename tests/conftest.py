@@ -8,12 +8,37 @@ from pathlib import Path
 
 import pytest
 
+from service.settings import current_settings
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_PATH = ROOT / "schemas" / "examples" / "sample-case.json"
 # The contract's copy of the sample, kept beside the clone (CI has one): only tests/test_model.py compares
 # the repository's copy with it; every test reads SAMPLE_PATH.
 SHARED_SAMPLE = ROOT.parent / "shared" / "contract" / "sample-case.json"
 BIN = ROOT / ".venv" / "bin"
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    """Every test reads the WENPING_* settings anew: tests change the environment."""
+    current_settings.cache_clear()
+    yield
+    current_settings.cache_clear()
+
+
+@pytest.fixture
+def setting(monkeypatch):
+    """``setting(name, value)`` sets a WENPING_* variable for this test (None: unsets it), then the
+    process's settings are read anew."""
+
+    def set_variable(name: str, value: str | None) -> None:
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+        current_settings.cache_clear()
+
+    return set_variable
 
 
 @pytest.fixture(scope="session")

@@ -378,14 +378,14 @@ class Collect:
         pass
 
 
-def test_run_batch_without_the_cli(tmp_path, sample_data, monkeypatch):
+def test_run_batch_without_the_cli(tmp_path, sample_data, setting):
     cases = tmp_path / "cases"
     make_cases(cases, sample_data, 2)
     add_invalid(cases, sample_data)
     custom = tmp_path / "sets" / "custom"
     custom.mkdir(parents=True)
     shutil.copy(Path(__file__).resolve().parents[1] / "doc_templates" / "default" / "plan.docx", custom / "plan.docx")
-    monkeypatch.setenv("WENPING_TEMPLATE_DIRS", str(tmp_path / "sets"))
+    setting("WENPING_TEMPLATE_DIRS", str(tmp_path / "sets"))
     out = tmp_path / "out"
 
     progress = Collect()

@@ -23,6 +23,7 @@ from pypdf import PdfReader
 from service.pdf import ConversionError, ConversionTimeout, Converter, ConverterUnavailable
 from service.pdf import uno_worker
 from service.pdf.converter import FONTS_CONF, pipe_name
+from service.settings import Settings
 
 from .helpers import live_processes
 
@@ -366,8 +367,8 @@ def test_no_leftovers_when_parent_exits_or_is_killed(tmp_path):
 # -- environment ------------------------------------------------------------------------------
 
 
-def test_missing_libreoffice_is_reported_in_chinese(monkeypatch):
-    monkeypatch.setenv("WENPING_SOFFICE", "/nonexistent/soffice")
+def test_missing_libreoffice_is_reported_in_chinese(setting):
+    setting("WENPING_SOFFICE", "/nonexistent/soffice")
     with Converter() as conv:
         assert conv.ready() is False
         with pytest.raises(ConverterUnavailable) as info:
@@ -378,8 +379,8 @@ def test_missing_libreoffice_is_reported_in_chinese(monkeypatch):
     assert "apt-get install libreoffice-writer-nogui python3-uno" in message
 
 
-def test_python_without_uno_is_reported(monkeypatch):
-    monkeypatch.setenv("WENPING_UNO_PYTHON", sys.executable)  # the venv: no uno
+def test_python_without_uno_is_reported(setting):
+    setting("WENPING_UNO_PYTHON", sys.executable)  # the venv: no uno
     with Converter() as conv:
         assert conv.ready() is False
         with pytest.raises(ConverterUnavailable, match="python3-uno"):
@@ -394,12 +395,23 @@ def test_closed_converter_is_unavailable():
         conv.convert(official_doc(), "实施方案")
 
 
-def test_from_env(monkeypatch):
-    monkeypatch.setenv("WENPING_PDF_WORKERS", "3")
-    monkeypatch.setenv("WENPING_PDF_TIMEOUT", "12.5")
+def test_from_env(setting):
+    setting("WENPING_PDF_WORKERS", "3")
+    setting("WENPING_PDF_TIMEOUT", "12.5")
     with Converter.from_env() as conv:
         assert (conv.pool_size, conv.timeout) == (3, 12.5)
-    monkeypatch.delenv("WENPING_PDF_WORKERS")
-    monkeypatch.delenv("WENPING_PDF_TIMEOUT")
+    setting("WENPING_PDF_WORKERS", None)
+    setting("WENPING_PDF_TIMEOUT", None)
     with Converter.from_env() as conv:
         assert (conv.pool_size, conv.timeout) == (min(2, os.cpu_count() or 1), 60.0)
+
+
+def test_from_settings_takes_every_pdf_setting(setting):
+    setting("WENPING_SOFFICE", "/opt/lo/soffice")
+    setting("WENPING_UNO_PYTHON", "/opt/lo/python")
+    setting("WENPING_PDF_WORKERS", "4")
+    settings = Settings.load()
+    with Converter.from_settings(settings, pool_size=1) as conv:
+        assert (conv.pool_size, conv.timeout) == (1, 60.0)
+        assert (conv._soffice_setting, conv._python_setting) == ("/opt/lo/soffice", "/opt/lo/python")
+        assert conv.ready() is False  # no such programs

@@ -20,8 +20,8 @@ EXAMPLES = ROOT / "doc_templates" / "examples"
 
 
 @pytest.fixture
-def example_sets(monkeypatch):
-    monkeypatch.setenv("WENPING_TEMPLATE_DIRS", str(EXAMPLES))
+def example_sets(setting):
+    setting("WENPING_TEMPLATE_DIRS", str(EXAMPLES))
 
 
 def test_county_set_overrides_only_its_filing_form(example_sets, sample_data):
@@ -53,11 +53,11 @@ def test_cli_template_set(example_sets, tmp_path):
     assert not (tmp_path / "y.zip").exists()
 
 
-def broken_set(tmp_path, monkeypatch, tag: str, name: str = "broken") -> str:
+def broken_set(tmp_path, setting, tag: str, name: str = "broken") -> str:
     folder = tmp_path / "sets" / name
     folder.mkdir(parents=True)
     shutil.move(str(template_with(tmp_path, tag)), folder / "plan.docx")
-    monkeypatch.setenv("WENPING_TEMPLATE_DIRS", str(tmp_path / "sets"))
+    setting("WENPING_TEMPLATE_DIRS", str(tmp_path / "sets"))
     return name
 
 
@@ -71,8 +71,8 @@ def broken_set(tmp_path, monkeypatch, tag: str, name: str = "broken") -> str:
         ("{% for %}", "模板标签有误"),
     ],
 )
-def test_broken_set_refused_naming_file_and_tag(tmp_path, monkeypatch, tag, problem):
-    name = broken_set(tmp_path, monkeypatch, tag)
+def test_broken_set_refused_naming_file_and_tag(tmp_path, setting, tag, problem):
+    name = broken_set(tmp_path, setting, tag)
     with pytest.raises(TemplateSetError) as err:
         resolve_template_set(name)
     assert "plan.docx" in str(err.value) and problem in str(err.value)
@@ -106,8 +106,8 @@ def test_malicious_templates_are_stopped(tmp_path, tag):
         render(tmp_path, tag)
 
 
-def test_endless_loop_is_stopped_by_the_time_limit(tmp_path, monkeypatch):
-    monkeypatch.setenv("WENPING_RENDER_TIMEOUT", "1")
+def test_endless_loop_is_stopped_by_the_time_limit(tmp_path, setting):
+    setting("WENPING_RENDER_TIMEOUT", "1")
     tag = "{% for i in range(10000) %}{% for j in range(10000) %}{% for k in range(10000) %}{% endfor %}{% endfor %}{% endfor %}"
     start = time.monotonic()
     with pytest.raises(TemplateRenderError, match="超过"):

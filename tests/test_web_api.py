@@ -10,7 +10,9 @@ import pytest
 
 from service.context.registry import FILING_KEYS as ORDER
 from service.model.schema import case_schema
-from service.web.config import DEFAULT_MAX_BODY, SettingError, load_settings, parse_size
+from service.errors import SettingError
+from service.settings import DEFAULT_MAX_BODY, Settings, parse_size
+from service.web.config import flask_config
 from service.web.generation import ascii_fallback, content_disposition
 
 from .helpers import open_docx, text_of
@@ -374,9 +376,9 @@ def test_open_routes_need_no_key(keyed, path):
     assert keyed.get(path).status_code in (200, 503)
 
 
-def test_keys_from_the_environment(monkeypatch, sample_data):
-    monkeypatch.setenv("WENPING_API_KEYS", " a-key ,, b-key ")
-    assert load_settings()["API_KEYS"] == ("a-key", "b-key")
+def test_keys_from_the_environment(setting, sample_data):
+    setting("WENPING_API_KEYS", " a-key ,, b-key ")
+    assert flask_config(Settings.load())["API_KEYS"] == ("a-key", "b-key")
     client = app_with().test_client()
     assert client.post("/api/v1/validate", json=sample_data).status_code == 401
     assert client.post("/api/v1/validate", json=sample_data, headers={"Authorization": "Bearer b-key"}).status_code == 200
@@ -404,19 +406,10 @@ def test_browser_gets_a_chinese_404_page(client):
     assert "未找到" in response.get_data(as_text=True)
 
 
-def test_unexpected_exception_is_500_without_internals(monkeypatch, case_data, caplog):
+def test_unexpected_exception_is_500_without_internals(setting, case_data, caplog):
     """A broken risk profile (an operator's mistake) must not leak its path or a traceback."""
-    monkeypatch.setenv("WENPING_RISK_PROFILE", "/nonexistent/secret-profile.toml")
-    from service.risk import profile
-
-    if hasattr(profile.active_profile, "cache_clear"):
-        profile.active_profile.cache_clear()
-    try:
-        response = post_json(app_with(API_KEYS=()).test_client(), "/api/v1/validate", case_data)
-    finally:
-        monkeypatch.delenv("WENPING_RISK_PROFILE")
-        if hasattr(profile.active_profile, "cache_clear"):
-            profile.active_profile.cache_clear()
+    setting("WENPING_RISK_PROFILE", "/nonexistent/secret-profile.toml")
+    response = post_json(app_with(API_KEYS=()).test_client(), "/api/v1/validate", case_data)
     body = assert_problem(response, 500, "internal-error")
     text = response.get_data(as_text=True)
     assert "secret-profile" not in text and "Traceback" not in text
@@ -434,28 +427,36 @@ def test_content_disposition_forms():
     assert '"' not in content_disposition('a".zip', 'a".zip').split("filename*")[0][len('attachment; filename="'):-3]
 
 
-def test_size_settings():
+def test_size_settings(setting):
     assert parse_size("5M") == parse_size("5MB") == 5 * 1024 * 1024
     assert parse_size("512k") == 512 * 1024
     assert parse_size("1000") == 1000
-    with pytest.raises(SettingError, match="WENPING_MAX_BODY"):
+    with pytest.raises(ValueError, match="5M"):
         parse_size("lots")
-    assert load_settings({}, environ={})["MAX_CONTENT_LENGTH"] == DEFAULT_MAX_BODY
-    assert load_settings({}, environ={"WENPING_MAX_BODY": "2M"})["MAX_CONTENT_LENGTH"] == 2 * 1024 * 1024
-    assert load_settings({"MAX_CONTENT_LENGTH": 10}, environ={"WENPING_MAX_BODY": "2M"})["MAX_CONTENT_LENGTH"] == 10
+    setting("WENPING_MAX_BODY", None)
+    assert flask_config(Settings.load(), {})["MAX_CONTENT_LENGTH"] == DEFAULT_MAX_BODY
+    setting("WENPING_MAX_BODY", "lots")
+    with pytest.raises(SettingError, match="WENPING_MAX_BODY"):
+        Settings.load()
+    setting("WENPING_MAX_BODY", "2M")
+    assert flask_config(Settings.load(), {})["MAX_CONTENT_LENGTH"] == 2 * 1024 * 1024
+    assert flask_config(Settings.load(), {"MAX_CONTENT_LENGTH": 10})["MAX_CONTENT_LENGTH"] == 10
+    with pytest.raises(SettingError, match="MAX_CONTENT_LENGTH"):
+        flask_config(Settings.load(), {"MAX_CONTENT_LENGTH": "lots"})
+    assert app_with(MAX_CONTENT_LENGTH="1K").config["MAX_FORM_MEMORY_SIZE"] == 1024
 
 
 # ---------------------------------------------------------------- template sets
 
 
 @pytest.fixture
-def county_sets(monkeypatch):
+def county_sets(setting):
     from service.render.template_sets import DOC_TEMPLATES
 
     examples = DOC_TEMPLATES / "examples"
     if not (examples / "county").is_dir():
         pytest.skip("no example template set")
-    monkeypatch.setenv("WENPING_TEMPLATE_DIRS", str(examples))
+    setting("WENPING_TEMPLATE_DIRS", str(examples))
     return "county"
 
 

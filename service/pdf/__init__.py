@@ -8,7 +8,7 @@ to Simplified-Chinese faces installed from Debian packages. Every conversion has
 timeout; a hung or crashed LibreOffice is killed and replaced, and the document is
 retried once.
 
-    with Converter.from_env() as conv:          # WENPING_PDF_WORKERS, WENPING_PDF_TIMEOUT
+    with Converter.from_settings(settings) as conv:   # WENPING_PDF_WORKERS, WENPING_PDF_TIMEOUT
         pdf = conv.convert(docx_bytes, "风险评估报告")
         pdfs = conv.convert_many([("实施方案", a), ("评估报告", b)])
 

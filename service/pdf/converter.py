@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import Sequence
 
 from service.pdf import uno_worker
+from service.settings import Settings, current_settings
 
 WORKER_SCRIPT = Path(__file__).with_name("uno_worker.py")
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
 
-DEFAULT_UNO_PYTHON = "/usr/bin/python3"
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui python3-uno"
 ENV_HINT = "或用环境变量 WENPING_SOFFICE / WENPING_UNO_PYTHON 指定路径"
 
@@ -348,8 +348,8 @@ class Converter:
     ``timeout`` bounds one conversion attempt on a running worker (seconds);
     ``start_timeout`` bounds starting a worker (default: ``max(timeout, 30)``).
     A failed attempt is retried once, on a fresh worker if the old one crashed or
-    hung. ``soffice`` / ``python`` default to ``$WENPING_SOFFICE`` / ``$WENPING_UNO_PYTHON``,
-    then ``soffice`` on PATH and ``/usr/bin/python3``. ``worker_command`` replaces
+    hung. ``soffice`` / ``python`` default to the process's settings (``WENPING_SOFFICE`` /
+    ``WENPING_UNO_PYTHON``: ``soffice`` on PATH and ``/usr/bin/python3``). ``worker_command`` replaces
     ``[python, uno_worker.py]`` (a hook for tests and diagnostics).
 
     Thread-safe; use as a context manager or call :meth:`close`. Converters still
@@ -376,8 +376,11 @@ class Converter:
         self.timeout = float(timeout)
         self.start_timeout = float(start_timeout) if start_timeout else max(self.timeout, 30.0)
         self.max_jobs_per_worker = max_jobs_per_worker
-        self._soffice_setting = soffice or os.environ.get("WENPING_SOFFICE") or "soffice"
-        self._python_setting = python or os.environ.get("WENPING_UNO_PYTHON") or DEFAULT_UNO_PYTHON
+        if not (soffice and python):
+            settings = current_settings()  # no door handed them down: the process's settings
+            soffice, python = soffice or settings.soffice, python or settings.uno_python
+        self._soffice_setting = soffice
+        self._python_setting = python
         self._worker_command = list(worker_command) if worker_command else None
         self._checked: tuple[str, list[str]] | None = None  # (soffice, worker command) once usable
         self._init_state()
@@ -392,20 +395,16 @@ class Converter:
         self._root: Path | None = None
 
     @classmethod
+    def from_settings(cls, settings: Settings, **kwargs) -> "Converter":
+        """A converter sized and pointed by ``settings`` (``WENPING_PDF_WORKERS``, ``WENPING_PDF_TIMEOUT``,
+        ``WENPING_SOFFICE``, ``WENPING_UNO_PYTHON``); ``kwargs`` win."""
+        return cls(**{**settings.pdf_options(), **kwargs})
+
+    @classmethod
     def from_env(cls, **kwargs) -> "Converter":
-        """A converter sized by ``WENPING_PDF_WORKERS`` (default: 2, or 1 on a one-core
-        machine) and ``WENPING_PDF_TIMEOUT`` in seconds (default 60)."""
-        workers = os.environ.get("WENPING_PDF_WORKERS", "").strip() or str(min(2, os.cpu_count() or 1))
-        timeout = os.environ.get("WENPING_PDF_TIMEOUT", "").strip() or "60"
-        try:
-            kwargs.setdefault("pool_size", int(workers))
-        except ValueError:
-            raise ValueError(f"WENPING_PDF_WORKERS 应为正整数，实际为 {workers!r}") from None
-        try:
-            kwargs.setdefault("timeout", float(timeout))
-        except ValueError:
-            raise ValueError(f"WENPING_PDF_TIMEOUT 应为秒数，实际为 {timeout!r}") from None
-        return cls(**kwargs)
+        """``from_settings`` with the process's settings (``current_settings()``); a bad value raises
+        ``SettingError`` (a ``ValueError``)."""
+        return cls.from_settings(current_settings(), **kwargs)
 
     # -- public API --------------------------------------------------------------------
     @property

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextvars
 import operator
 import re
-import os
 import time
 from typing import Any
 
@@ -21,8 +20,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from service.context.fmt import cn_date
 from service.render.markdown_docx import as_paragraphs
+from service.settings import current_settings
 
-RENDER_TIMEOUT_ENV = "WENPING_RENDER_TIMEOUT"
 _WIDTHS = re.compile(r"%[-+ #0]*(\d+)")
 MAX_RANGE = 10_000
 MAX_REPEAT = 100_000  # characters or items a "*" may produce
@@ -35,7 +34,8 @@ class RenderTimeout(SecurityError):
 
 
 def render_timeout() -> float:
-    return float(os.environ.get(RENDER_TIMEOUT_ENV, "10"))
+    """Seconds a render may run: the ``WENPING_RENDER_TIMEOUT`` setting of this process."""
+    return current_settings().render_timeout
 
 
 def start_deadline() -> contextvars.Token:

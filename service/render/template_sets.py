@@ -1,8 +1,8 @@
 """Template sets: which .docx template renders each document kind.
 
 Takes a folder of templates (the default set ships in ``doc_templates/default``;
-a deployment adds its own sets as sub-folders of the folders listed in
-``WENPING_TEMPLATE_DIRS``); gives ``CompiledTemplate`` objects, compiled once per
+a deployment adds its own sets as sub-folders of the folders listed in the
+``WENPING_TEMPLATE_DIRS`` setting, handed in as ``dirs``); gives ``CompiledTemplate`` objects, compiled once per
 process and reused. A set may hold only some kinds: the rest fall back to the
 default set. Every set is checked against the template contract when it is
 loaded, and a broken one is refused whole, never half-rendered.
@@ -11,17 +11,16 @@ loaded, and a broken one is refused whole, never half-rendered.
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 from service.context.registry import PACKAGE_KEYS, TEMPLATE_KEYS
 from service.render import CompiledTemplate
+from service.settings import current_settings
 
 DOC_TEMPLATES = Path(__file__).resolve().parents[2] / "doc_templates"
 DEFAULT_SET = DOC_TEMPLATES / "default"
-TEMPLATE_DIRS_ENV = "WENPING_TEMPLATE_DIRS"
 
 
 class TemplateSetError(Exception):
@@ -72,10 +71,14 @@ def default_set() -> TemplateSet:
     return _default
 
 
-def template_set_folders() -> dict[str, Path]:
-    """Every named set: the sub-folders of the folders in WENPING_TEMPLATE_DIRS (first wins)."""
+def template_set_folders(dirs: Optional[Sequence[Path]] = None) -> dict[str, Path]:
+    """Every named set: the sub-folders of the folders ``dirs`` (first wins).
+
+    ``dirs``: the ``WENPING_TEMPLATE_DIRS`` setting; None: the process's settings."""
+    if dirs is None:
+        dirs = current_settings().template_dirs
     found: dict[str, Path] = {}
-    for root in filter(None, os.environ.get(TEMPLATE_DIRS_ENV, "").split(os.pathsep)):
+    for root in dirs:
         root_path = Path(root)
         if not root_path.is_dir():
             continue
@@ -85,21 +88,22 @@ def template_set_folders() -> dict[str, Path]:
     return found
 
 
-def resolve_template_set(name: Optional[str]) -> TemplateSet:
-    """The set called ``name`` (None or "default": the default set), checked once and kept."""
+def resolve_template_set(name: Optional[str], dirs: Optional[Sequence[Path]] = None) -> TemplateSet:
+    """The set called ``name`` (None or "default": the default set) found in ``dirs`` (see
+    ``template_set_folders``), checked once and kept."""
     if not name or name == "default":
         return _default
     with _sets_lock:
-        if name in _sets:
-            return _sets[name]
-        folders = template_set_folders()
+        folders = template_set_folders(dirs)
         if name not in folders:
             available = "、".join(["default", *folders]) or "default"
             raise TemplateSetError(f"没有名为「{name}」的模板套（可用：{available}）")
-        candidate = TemplateSet(folders[name], name, fallback=_default)
-        check_set(candidate)
-        _sets[name] = candidate
-        return candidate
+        key = str(folders[name])  # the same name in other folders is another set
+        if key not in _sets:
+            candidate = TemplateSet(folders[name], name, fallback=_default)
+            check_set(candidate)
+            _sets[key] = candidate
+        return _sets[key]
 
 
 def check_set(template_set: TemplateSet) -> None:
@@ -114,12 +118,12 @@ def check_set(template_set: TemplateSet) -> None:
         raise TemplateSetError(f"模板套「{template_set.name}」有问题，已拒绝使用：" + "；".join(problems))
 
 
-def check_all_sets() -> list[str]:
-    """Check every configured set (at service start); the problems found, one line per set."""
+def check_all_sets(dirs: Optional[Sequence[Path]] = None) -> list[str]:
+    """Check every set in ``dirs`` (at service start); the problems found, one line per set."""
     errors = []
-    for name in template_set_folders():
+    for name in template_set_folders(dirs):
         try:
-            resolve_template_set(name)
+            resolve_template_set(name, dirs)
         except TemplateSetError as exc:
             errors.append(str(exc))
     return errors

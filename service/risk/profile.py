@@ -1,7 +1,7 @@
 """Risk profile: the grade values, thresholds and advice the engine applies.
 
-Takes a TOML file (the packaged default, or a deployment's own named by
-``WENPING_RISK_PROFILE``) and gives a validated ``RiskProfile``.
+Takes a TOML file (the packaged default, or a deployment's own named by the
+``WENPING_RISK_PROFILE`` setting) and gives a validated ``RiskProfile``.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ import os
 import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import get_args
+from typing import Optional, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from service.model.case import Impact, Probability, RiskLevel
+from service.settings import Settings, current_settings
 
 DEFAULT_PROFILE = Path(__file__).with_name("default_profile.toml")
-PROFILE_ENV = "WENPING_RISK_PROFILE"
 
 
 class Threshold(BaseModel):
@@ -82,8 +82,14 @@ class ProfileError(Exception):
     """The risk profile file cannot be read or is incomplete."""
 
 
+def profile_path(settings: Optional[Settings] = None) -> Path:
+    """The profile file in force: ``WENPING_RISK_PROFILE`` of ``settings`` (default: the process's), else the packaged one."""
+    settings = current_settings() if settings is None else settings
+    return Path(settings.risk_profile or DEFAULT_PROFILE)
+
+
 def load_profile(path: str | os.PathLike | None = None) -> RiskProfile:
-    path = Path(path or os.environ.get(PROFILE_ENV) or DEFAULT_PROFILE)
+    path = Path(path or profile_path())
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         return RiskProfile.model_validate(data)
@@ -96,6 +102,6 @@ def _cached(path: str) -> RiskProfile:
     return load_profile(path)
 
 
-def active_profile() -> RiskProfile:
-    """The profile in force for this process (read once per path)."""
-    return _cached(os.environ.get(PROFILE_ENV) or str(DEFAULT_PROFILE))
+def active_profile(settings: Optional[Settings] = None) -> RiskProfile:
+    """The profile in force (``settings``, default: the process's), read once per path."""
+    return _cached(str(profile_path(settings)))

@@ -1,6 +1,7 @@
 """The HTTP service: API v1, the upload form and the probes, in one Flask app.
 
-    app = create_app()                                  # settings from the environment
+    app = create_app()                                  # the process's settings (WENPING_*)
+    app = create_app(settings=Settings.load())          # a door's own settings
     app = create_app({"API_KEYS": "k1,k2", "MAX_CONTENT_LENGTH": 1024})
 
 Routes: ``POST /api/v1/packages``, ``POST /api/v1/documents/<kind>``,
@@ -18,20 +19,27 @@ from typing import Any, Mapping, Optional
 
 from flask import Flask
 
-from service.web.config import load_settings
+from service.settings import Settings, current_settings
+from service.web.config import flask_config
 
 log = logging.getLogger("wenping.web")
 
 NO_KEYS_WARNING = "未配置访问密钥（WENPING_API_KEYS）：任何能连上本服务的人都可以生成材料，请只在本机地址上提供服务。"
 
 
-def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
-    """The Flask app; ``config`` overrides the environment (``API_KEYS``, ``MAX_CONTENT_LENGTH``, …)."""
+SETTINGS_KEY = "wenping.settings"
+
+
+def create_app(config: Optional[Mapping[str, Any]] = None, settings: Optional[Settings] = None) -> Flask:
+    """The Flask app under ``settings`` (default: the process's, ``current_settings()``);
+    ``config`` overrides them (``API_KEYS``, ``MAX_CONTENT_LENGTH``, …)."""
     from service.web import api, form, ops
     from service.web.problems import register_error_handlers
 
     app = Flask(__name__, static_folder="static", template_folder="templates")
-    app.config.update(load_settings(config))
+    settings = current_settings() if settings is None else settings
+    app.extensions[SETTINGS_KEY] = settings
+    app.config.update(flask_config(settings, config))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(api.bp)

@@ -15,7 +15,8 @@ from typing import Any, Optional
 
 from gunicorn.app.base import BaseApplication
 
-from service.web.config import SettingError, load_settings
+from service.errors import SettingError
+from service.settings import Settings, current_settings
 
 # Time, "METHOD /path" (no query string: it may carry data), status, bytes, duration in ms.
 ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
@@ -56,11 +57,12 @@ def _when_ready(server: Any) -> None:
 
 
 class WenpingServer(BaseApplication):
-    """Gunicorn running ``create_app(app_config)`` in every worker."""
+    """Gunicorn running ``create_app(app_config, settings)`` in every worker."""
 
-    def __init__(self, options: dict[str, Any], app_config: Optional[dict] = None) -> None:
+    def __init__(self, options: dict[str, Any], app_config: Optional[dict] = None, settings: Optional[Settings] = None) -> None:
         self.options = options
         self.app_config = app_config
+        self.service_settings = settings
         super().__init__()
 
     def load_config(self) -> None:
@@ -76,7 +78,7 @@ class WenpingServer(BaseApplication):
         ours.handlers = list(gunicorn_log.handlers)
         ours.setLevel(logging.INFO)
         ours.propagate = False
-        return create_app(self.app_config)
+        return create_app(self.app_config, settings=self.service_settings)
 
 
 def gunicorn_options(host: str, port: int, workers: int, threads: int, timeout: int) -> dict[str, Any]:
@@ -122,19 +124,20 @@ def serve(
 ) -> None:
     """Run the service under gunicorn until stopped (SIGTERM / Ctrl-C)."""
     try:
-        settings = load_settings()
+        # Loaded once, before the workers fork: each inherits these very settings.
+        settings = current_settings()
     except SettingError as exc:
         raise ServeError(str(exc)) from None
     from service.risk.profile import ProfileError, active_profile
 
     try:
-        active_profile()  # a broken WENPING_RISK_PROFILE stops the start, not every request
+        active_profile(settings)  # a broken WENPING_RISK_PROFILE stops the start, not every request
     except ProfileError as exc:
         raise ServeError(str(exc)) from None
-    for line in check_binding(host, settings["API_KEYS"], insecure_no_auth):
+    for line in check_binding(host, settings.api_key_values(), insecure_no_auth):
         _say(line)
     from service.render.template_sets import check_all_sets
 
-    for problem in check_all_sets():  # a broken set is refused at use; say so now, once
+    for problem in check_all_sets(settings.template_dirs):  # a broken set is refused at use; say so now, once
         _say(f"警告：{problem}")
-    WenpingServer(gunicorn_options(host, port, workers, threads, timeout)).run()
+    WenpingServer(gunicorn_options(host, port, workers, threads, timeout), settings=settings).run()
