@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from service import __version__
-from service.batch import write_atomically
+from service.files import write_atomically
 from service.generate import InvalidCase, UnknownDocument, generate
 from service.pdf import ConversionError
 from service.render import TemplateRenderError
