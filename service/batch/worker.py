@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from service.batch.inputs import os_problem, output_name
+from service.errors import InvalidInput, WenpingError
 from service.files import temp_name, write_synced
 
 SIGMASK = hasattr(signal, "pthread_sigmask")
@@ -86,8 +87,8 @@ def generate_one(path: str, pdf: bool, outdir: str, suffix: str) -> dict:
     big packages do not travel through the pool's pipes, and a result message stays
     small, so a worker stopped mid-send cannot leave the pool waiting for its end.
     """
-    from service.generate import InvalidCase, generate
-    from service.checks.validation import CaseReadError, read_json
+    from service.generate import generate
+    from service.checks.validation import read_json
 
     started = time.perf_counter()
 
@@ -104,18 +105,10 @@ def generate_one(path: str, pdf: bool, outdir: str, suffix: str) -> dict:
     try:
         data = read_json(raw)
         package = generate(data, pdf=pdf, templates=_worker["templates"], converter=_worker.get("converter"))
-    except CaseReadError as exc:
-        return done("invalid", [{"path": "", "message": str(exc)}], input_sha256=input_sha256)
-    except InvalidCase as exc:
-        errors = [e.as_dict() for e in exc.validation.errors]
-        return done("invalid", errors, input_sha256=input_sha256)
-    except Exception as exc:  # conversion, rendering, profile, or a bug: this case fails, the batch goes on
-        from service.pdf import ConversionError
-        from service.render import TemplateRenderError
-        from service.risk.profile import ProfileError
-
-        known = (ConversionError, TemplateRenderError, ProfileError)
-        message = str(exc) if isinstance(exc, known) else f"内部错误（{type(exc).__name__}）：{exc}"
+    except WenpingError as exc:  # the case's own errors, or conversion, rendering, profile
+        return done(*case_outcome(exc), input_sha256=input_sha256)
+    except Exception as exc:  # a bug: this case fails, the batch goes on
+        message = f"内部错误（{type(exc).__name__}）：{exc}"
         return done("failed", [{"path": "", "message": message}], input_sha256=input_sha256)
     name = output_name(package.file_name, suffix)
     temp = Path(outdir) / temp_name(name, os.getpid())
@@ -135,3 +128,15 @@ def generate_one(path: str, pdf: bool, outdir: str, suffix: str) -> dict:
         output_sha256=hashlib.sha256(package.data).hexdigest(),
     )
 
+
+def case_outcome(exc: WenpingError) -> tuple[str, list[dict]]:
+    """The status and errors a case's ``WenpingError`` is recorded with.
+
+    An error of the input (HTTP status 4xx: unreadable, invalid) makes the case ``invalid``,
+    listing every error an invalid input has; anything else (PDF conversion, templates, risk
+    profile) makes it ``failed`` with the error's message.
+    """
+    if isinstance(exc, InvalidInput):
+        return "invalid", [e.as_dict() for e in exc.validation.errors]
+    status = "invalid" if exc.status < 500 else "failed"
+    return status, [{"path": "", "message": str(exc)}]

@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 from typing import Optional
 
+from service.errors import WenpingError
 from service.render import CompiledTemplate
 
 DOC_TEMPLATES = Path(__file__).resolve().parents[2] / "doc_templates"
@@ -24,8 +25,22 @@ KINDS = ("filing_form", "plan", "minutes", "report", "stability_plan", "summary"
 TEMPLATE_DIRS_ENV = "WENPING_TEMPLATE_DIRS"
 
 
-class TemplateSetError(Exception):
-    """A template set that does not exist or breaks the template contract."""
+class TemplateSetError(WenpingError):
+    """A template set that breaks the template contract: the operator's to fix."""
+
+    code = "bad-template-set"
+    status = 500
+    title = "模板套有误"
+    internal = True
+
+
+class UnknownTemplateSet(TemplateSetError):
+    """No template set of that name is configured: the caller asked for the wrong one."""
+
+    code = "unknown-template-set"
+    status = 404
+    title = "没有这个模板套"
+    internal = False
 
 
 class TemplateSet:
@@ -95,7 +110,7 @@ def resolve_template_set(name: Optional[str]) -> TemplateSet:
         folders = template_set_folders()
         if name not in folders:
             available = "、".join(["default", *folders]) or "default"
-            raise TemplateSetError(f"没有名为「{name}」的模板套（可用：{available}）")
+            raise UnknownTemplateSet(f"没有名为「{name}」的模板套（可用：{available}）")
         candidate = TemplateSet(folders[name], name, fallback=_default)
         check_set(candidate)
         _sets[name] = candidate

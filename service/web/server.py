@@ -15,6 +15,7 @@ from typing import Any, Optional
 
 from gunicorn.app.base import BaseApplication
 
+from service.errors import WenpingError
 from service.web.config import SettingError, load_settings
 
 # Time, "METHOD /path" (no query string: it may carry data), status, bytes, duration in ms.
@@ -25,8 +26,13 @@ DEFAULT_PORT = 8000
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
 
 
-class ServeError(Exception):
+class ServeError(WenpingError):
     """The service cannot start as asked; the message is Chinese and says what to do."""
+
+    code = "cannot-serve"
+    status = 500
+    title = "服务无法启动"
+    internal = True
 
 
 def is_loopback(host: str) -> bool:
@@ -125,12 +131,9 @@ def serve(
         settings = load_settings()
     except SettingError as exc:
         raise ServeError(str(exc)) from None
-    from service.risk.profile import ProfileError, active_profile
+    from service.risk.profile import active_profile
 
-    try:
-        active_profile()  # a broken WENPING_RISK_PROFILE stops the start, not every request
-    except ProfileError as exc:
-        raise ServeError(str(exc)) from None
+    active_profile()  # a broken WENPING_RISK_PROFILE (ProfileError) stops the start, not every request
     for line in check_binding(host, settings["API_KEYS"], insecure_no_auth):
         _say(line)
     from service.render.template_sets import check_all_sets
