@@ -105,41 +105,12 @@ def run_batch(
     pending cases are cancelled, workers stopped, the reports written for what
     finished, and the report comes back with ``interrupted`` set.
     """
-    from service.risk.profile import DEFAULT_PROFILE, PROFILE_ENV, ProfileError, active_profile
-    from service.render.template_sets import TemplateSetError, resolve_template_set
-
     started = time.monotonic()
     outdir = Path(outdir)
     jobs = max(1, int(jobs or _cores()))
 
     # -- refuse up front -------------------------------------------------------
-    try:
-        active_profile()
-        profile_bytes = Path(os.environ.get(PROFILE_ENV) or DEFAULT_PROFILE).read_bytes()
-    except ProfileError as exc:
-        raise BatchError(str(exc)) from exc
-    except OSError as exc:
-        raise BatchError(f"风险标准文件无法读取：{exc}") from exc
-    try:
-        templates = resolve_template_set(template_set)
-        setting = fingerprint(templates, pdf, profile_bytes)
-    except TemplateSetError as exc:
-        raise BatchError(str(exc)) from exc
-    except OSError as exc:
-        raise BatchError(f"模板文件无法读取：{exc}") from exc
-    if pdf:
-        from service.pdf import Converter
-        from service.pdf.converter import INSTALL_HINT
-
-        try:
-            probe = Converter.from_env(pool_size=1)
-        except ValueError as exc:
-            raise BatchError(str(exc)) from exc
-        try:
-            if not probe.ready():
-                raise BatchError(f"无法生成 PDF：未找到 LibreOffice 或 python3-uno。请安装：{INSTALL_HINT}")
-        finally:
-            probe.close()
+    setting = _settings_fingerprint(template_set, pdf)
     if outdir.exists() and not outdir.is_dir():
         raise BatchError(f"{outdir} 不是文件夹")
     own_files = [outdir / REPORT_CSV, outdir / REPORT_JSON, outdir / STATE_NAME]
@@ -220,6 +191,45 @@ def run_batch(
         except OSError as exc:
             raise BatchError(f"无法在 {outdir} 中写入报告（{exc.strerror or exc}）") from exc
     return report
+
+
+def _settings_fingerprint(template_set: Optional[str], pdf: bool) -> bytes:
+    """What every output depends on besides its case (see ``state.fingerprint``).
+
+    Raises ``BatchError`` when the risk profile or the template set is unusable, or PDF
+    output is asked for and cannot be made.
+    """
+    from service.risk.profile import DEFAULT_PROFILE, PROFILE_ENV, ProfileError, active_profile
+    from service.render.template_sets import TemplateSetError, resolve_template_set
+
+    try:
+        active_profile()
+        profile_bytes = Path(os.environ.get(PROFILE_ENV) or DEFAULT_PROFILE).read_bytes()
+    except ProfileError as exc:
+        raise BatchError(str(exc)) from exc
+    except OSError as exc:
+        raise BatchError(f"风险标准文件无法读取：{exc}") from exc
+    try:
+        templates = resolve_template_set(template_set)
+        setting = fingerprint(templates, pdf, profile_bytes)
+    except TemplateSetError as exc:
+        raise BatchError(str(exc)) from exc
+    except OSError as exc:
+        raise BatchError(f"模板文件无法读取：{exc}") from exc
+    if pdf:
+        from service.pdf import Converter
+        from service.pdf.converter import INSTALL_HINT
+
+        try:
+            probe = Converter.from_env(pool_size=1)
+        except ValueError as exc:
+            raise BatchError(str(exc)) from exc
+        try:
+            if not probe.ready():
+                raise BatchError(f"无法生成 PDF：未找到 LibreOffice 或 python3-uno。请安装：{INSTALL_HINT}")
+        finally:
+            probe.close()
+    return setting
 
 
 def _cores() -> int:
