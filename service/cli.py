@@ -1,7 +1,8 @@
 """Command line: ``wenping validate``, ``wenping schema`` and the other doors.
 
 Thin: parses arguments, calls the pipeline, prints. Exit codes: 0 done,
-1 the case is invalid, 2 unreadable input or bad usage.
+1 the case is invalid, 2 unreadable input or bad usage. Every ``WenpingError``
+a command lets through is reported in one place, ``WenpingGroup.invoke``.
 """
 
 from __future__ import annotations
@@ -13,44 +14,58 @@ from pathlib import Path
 import click
 
 from service import __version__
-from service.batch import write_atomically
-from service.errors import SettingError
-from service.generate import InvalidCase, UnknownDocument, generate
-from service.pdf import ConversionError
-from service.render import TemplateRenderError
-from service.risk.profile import ProfileError
+from service.errors import InputReadError, InvalidInput, OutputWriteError, UsageError, WenpingError
+from service.files import write_atomically
+from service.generate import generate
 from service.render.contract import check_folder
+from service.render.template_sets import DEFAULT_SET, resolve_template_set
 from service.context.registry import FILING_KEYS
-from service.render.template_sets import DEFAULT_SET, TemplateSetError, resolve_template_set
 from service.model.schema import case_schema, dumps
 from service.checks.validation import CaseReadError, Validation, read_json, validate
 from service.settings import Settings, current_settings, shown, unknown_variables
 
 
-class CliError(click.ClickException):
-    """A failure the user can fix (unreadable file, bad setting): exit 2, a Chinese line."""
+class WenpingGroup(click.Group):
+    """The ``wenping`` command: the one place where a ``WenpingError`` becomes output and an exit code."""
 
-    exit_code = 2
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except WenpingError as exc:
+            report_error(exc)
+            ctx.exit(exc.exit_code)
 
-    def show(self, file=None) -> None:
-        click.echo(f"错误：{self.message}", err=True)
+
+def report_error(exc: WenpingError) -> None:
+    """On stderr: an invalid input with every error it has, anything else as one ``错误：`` line."""
+    if isinstance(exc, InvalidInput):
+        click.echo(f"{exc}：", err=True)
+        for e in exc.validation.errors:
+            click.echo(f"  - {e.path}：{e.message}", err=True)
+    else:
+        click.echo(f"错误：{exc}", err=True)
 
 
 def _load(path: Path):
     try:
         return read_json(path.read_bytes())
     except FileNotFoundError:
-        raise CliError(f"文件 {path} 不存在") from None
+        raise InputReadError(f"文件 {path} 不存在") from None
     except PermissionError:
-        raise CliError(f"没有读取文件 {path} 的权限") from None
+        raise InputReadError(f"没有读取文件 {path} 的权限") from None
     except IsADirectoryError:
-        raise CliError(f"{path} 是文件夹，不是案卷文件") from None
+        raise InputReadError(f"{path} 是文件夹，不是案卷文件") from None
     except OSError as exc:
-        raise CliError(f"无法读取文件 {path}（{exc.strerror}）") from None
+        raise InputReadError(f"无法读取文件 {path}（{exc.strerror}）") from None
     except CaseReadError as exc:
-        raise CliError(f"{path}：{exc}") from None
+        raise CaseReadError(f"{path}：{exc}") from None
 
 
+def _write(target: Path, data: bytes) -> None:
+    try:
+        write_atomically(target, data)
+    except OSError as exc:
+        raise OutputWriteError(f"无法写入 {target}（{exc.strerror}）") from None
 
 
 class Door:
@@ -66,17 +81,7 @@ class Door:
         return self._settings
 
 
-class MainGroup(click.Group):
-    """``wenping``: a bad setting, wherever a command first reads it, is one Chinese line and exit 2."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except SettingError as exc:
-            raise CliError(str(exc)) from None
-
-
-@click.group(cls=MainGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=WenpingGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="wenping")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -111,22 +116,12 @@ def _print_human(result: Validation, path: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（供其他系统调用）。")
 def validate_cmd(file: Path, as_json: bool) -> None:
     """校验案卷 FILE：列出错误、提醒和风险测算结果。"""
-    data = _load(file)
-    try:
-        result = validate(data)
-    except ProfileError as exc:
-        raise CliError(str(exc)) from None
+    result = validate(_load(file))
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
         _print_human(result, file)
     sys.exit(0 if result.valid else 1)
-
-
-def _print_issues(result: Validation) -> None:
-    click.echo(f"案卷有 {len(result.errors)} 处错误，未生成任何材料：", err=True)
-    for e in result.errors:
-        click.echo(f"  - {e.path}：{e.message}", err=True)
 
 
 def _kinds(values: tuple[str, ...]) -> list[str] | None:
@@ -143,19 +138,10 @@ def _kinds(values: tuple[str, ...]) -> list[str] | None:
 def generate_cmd(file: Path, output: Path | None, pdf: bool, template_set: str | None, only: tuple[str, ...]) -> None:
     """由案卷 FILE 生成报备材料包（zip）。"""
     data = _load(file)
-    try:
-        templates = resolve_template_set(template_set)
-        package = generate(data, only=_kinds(only), pdf=pdf, templates=templates)
-    except InvalidCase as exc:
-        _print_issues(exc.validation)
-        sys.exit(1)
-    except (UnknownDocument, TemplateRenderError, TemplateSetError, ProfileError, ConversionError) as exc:
-        raise CliError(str(exc)) from None
+    templates = resolve_template_set(template_set)
+    package = generate(data, only=_kinds(only), pdf=pdf, templates=templates)
     target = output or Path(package.file_name)
-    try:
-        write_atomically(target, package.data)
-    except OSError as exc:
-        raise CliError(f"无法写入 {target}（{exc.strerror}）") from None
+    _write(target, package.data)
     for w in package.validation.warnings:
         click.echo(f"提醒：{w.path}：{w.message}", err=True)
     count = sum(1 for f in package.manifest["files"] if f["kind"] not in ("case",))
@@ -175,13 +161,11 @@ def batch_cmd(inputs: tuple[str, ...], outdir: Path, jobs: int | None, pdf: bool
     每个案卷生成一个 zip，另在输出文件夹写 report.csv 和 report.json；未变化的案卷再次运行时跳过。
     退出码：0 全部成功，1 有无效或失败的案卷，2 无法开始，130 被中断。
     """
-    from service.batch import BatchError, console_progress, run_batch
+    from service.batch import console_progress, run_batch
 
     progress = console_progress(outdir)
     try:
         report = run_batch(inputs, outdir, jobs=jobs, pdf=pdf, template_set=template_set, force=force, progress=progress)
-    except BatchError as exc:
-        raise CliError(str(exc)) from None
     finally:
         progress.close()
     if report.interrupted:
@@ -203,34 +187,20 @@ def summary_cmd(file: Path, output: Path | None, pdf: bool) -> None:
     （直接写入，或写案卷文件路径，路径相对于 FILE 所在文件夹）；汇报中的数字都由各案卷合计得出。
     -o 以 .pdf 结尾时只生成 PDF；以 .docx 结尾（或不给 -o）时生成 .docx，加 --pdf 再在旁边生成同名 PDF。
     """
-    from service.checks.period import PeriodReadError
-    from service.generate_period import PeriodInvalid, build_period_report
+    from service.generate_period import build_period_report
 
     if output is not None and output.suffix.lower() not in (".docx", ".pdf"):
-        raise CliError(f"输出文件 {output} 应以 .docx 或 .pdf 结尾")
+        raise UsageError(f"输出文件 {output} 应以 .docx 或 .pdf 结尾")
     pdf_only = output is not None and output.suffix.lower() == ".pdf"
     data = _load(file)
-    try:
-        report = build_period_report(data, pdf=pdf or pdf_only, base_dir=file.parent)
-    except PeriodInvalid as exc:
-        click.echo(f"汇报有 {len(exc.validation.errors)} 处错误，未生成汇报：", err=True)
-        for e in exc.validation.errors:
-            click.echo(f"  - {e.path}：{e.message}", err=True)
-        sys.exit(1)
-    except PeriodReadError as exc:
-        raise CliError(str(exc)) from None
-    except (TemplateRenderError, ProfileError, ConversionError) as exc:
-        raise CliError(str(exc)) from None
+    report = build_period_report(data, pdf=pdf or pdf_only, base_dir=file.parent)
     if pdf_only:
         targets = [(output, report.pdf)]
     else:
         docx_target = output or Path(report.file_name(".docx"))
         targets = [(docx_target, report.docx)] + ([(docx_target.with_suffix(".pdf"), report.pdf)] if pdf else [])
     for target, payload in targets:
-        try:
-            write_atomically(target, payload)
-        except OSError as exc:
-            raise CliError(f"无法写入 {target}（{exc.strerror}）") from None
+        _write(target, payload)
     for w in report.warnings:
         click.echo(f"提醒：{w.path}：{w.message}", err=True)
     outcome = report.context.outcome
@@ -290,12 +260,9 @@ def config_cmd(door: Door, as_json: bool) -> None:
 @click.option("--insecure-no-auth", is_flag=True, help="未配置访问密钥（WENPING_API_KEYS）时仍监听非本机地址（不安全）。")
 def serve_cmd(host: str, port: int, workers: int, threads: int, insecure_no_auth: bool) -> None:
     """启动网页表单和 HTTP 接口服务（gunicorn）。"""
-    from service.web.server import ServeError, serve
+    from service.web.server import serve
 
-    try:
-        serve(host=host, port=port, workers=workers, threads=threads, insecure_no_auth=insecure_no_auth)
-    except ServeError as exc:
-        raise CliError(str(exc)) from None
+    serve(host=host, port=port, workers=workers, threads=threads, insecure_no_auth=insecure_no_auth)
 
 
 if __name__ == "__main__":  # pragma: no cover

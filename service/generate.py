@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 from service.context.builder import build_case_context
+from service.errors import InvalidInput, WenpingError
 from service.context.documents import PlannedDocument, index_document, plan_documents
 from service.context.registry import FILING_KEYS, INDEX
 from service.pdf.assemble import MERGED_NAME, Part, PdfInfo, merge, normalise, page_count, page_ranges
@@ -20,16 +21,22 @@ from service.render.template_sets import TemplateSet, default_set
 from service.checks.validation import Validation, validate
 
 
-class InvalidCase(Exception):
+class InvalidCase(InvalidInput):
     """The case has errors: nothing was generated."""
 
+    code = "invalid-case"
+    title = "案卷未通过校验"
+
     def __init__(self, validation: Validation):
-        super().__init__(f"案卷有 {len(validation.errors)} 处错误，未生成任何材料")
-        self.validation = validation
+        super().__init__(f"案卷有 {len(validation.errors)} 处错误，未生成任何材料", validation)
 
 
-class UnknownDocument(ValueError):
+class UnknownDocument(WenpingError, ValueError):
     """A document kind or meeting number that the case does not have."""
+
+    code = "unknown-document"
+    status = 404
+    title = "没有这份文书"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 from service.checks.rules import Issue
 from service.context.documents import safe_file_name
+from service.errors import InvalidInput
 from service.pdf.assemble import PdfInfo, normalise
 from service.pdf import Converter, shared_converter
 from service.context.documents import DocumentProperties
@@ -29,16 +30,18 @@ PDF = "application/pdf"
 SUBJECT = "社会稳定风险评估工作情况汇报"
 
 
-class PeriodInvalid(Exception):
+class PeriodInvalid(InvalidInput):
     """PERIOD.json or a case in it has errors: nothing was generated.
 
     ``errors`` and ``warnings`` are ``[{path, message}]``; ``validation`` has them as
     ``Issue`` objects (``.errors``/``.warnings``), like ``InvalidCase.validation``.
     """
 
+    code = "invalid-period"
+    title = "汇报未通过校验"
+
     def __init__(self, validation: PeriodValidation):
-        super().__init__(f"汇报有 {len(validation.errors)} 处错误，未生成汇报")
-        self.validation = validation
+        super().__init__(f"汇报有 {len(validation.errors)} 处错误，未生成汇报", validation)
 
     @property
     def errors(self) -> list[dict]:

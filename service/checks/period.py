@@ -17,14 +17,18 @@ from typing import Any, Optional
 from pydantic import ValidationError
 
 from service.checks.rules import Issue
+from service.errors import InputReadError
 from service.model.case import Case
 from service.risk.profile import RiskProfile, active_profile
 from service.checks.validation import CaseReadError, Validation, issue_from_pydantic, read_json, title_at, validate
 from service.model.period import PeriodReport
 
 
-class PeriodReadError(Exception):
+class PeriodReadError(InputReadError):
     """A case file named in PERIOD.json cannot be read (missing, unreadable, not JSON)."""
+
+    code = "unreadable-case-file"
+    title = "案卷文件无法读取"
 
     def __init__(self, path: str, message: str):
         super().__init__(f"{path}：{message}")

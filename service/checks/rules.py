@@ -185,13 +185,9 @@ ERROR_RULES: tuple[Rule, ...] = (
 )
 
 
-def weight_errors(case: Case, error: WeightError) -> Iterator[Issue]:
-    given = [r.weight for r in case.risks if r.weight is not None]
-    if str(error) == "mixed":
-        missing = "、".join(r.id for r in case.risks if r.weight is None)
-        yield Issue("risks", f"权重要么全部给出，要么全部不给：{missing} 未给出权重")
-    else:
-        yield Issue("risks", f"各风险权重合计为 {round(sum(given), 4)}，应为 1")
+def weight_errors(error: WeightError) -> Iterator[Issue]:
+    """The engine's refusal of the weights (``MixedWeights``, ``WeightsNotOne``), worded for the case."""
+    yield Issue("risks", str(error))
 
 
 def decision_matches_level(case: Case, a: Assessment) -> Iterator[Issue]:
@@ -241,7 +237,7 @@ def check_case(case: Case, assessment: Optional[Assessment], weight_error: Optio
     errors = [issue for rule in ERROR_RULES for issue in rule(case)]
     warnings = [issue for issue in hearing_has_expert(case)]
     if weight_error:
-        errors += weight_errors(case, weight_error)
+        errors += weight_errors(weight_error)
     if assessment:
         errors += decision_matches_level(case, assessment)
         for rule in (assessed_level_agrees, decision_at_medium, measures_reduce):

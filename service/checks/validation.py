@@ -18,13 +18,17 @@ from typing import Any, Optional
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from service.checks.rules import Issue, check_case
+from service.errors import InputReadError
 from service.model.case import Case, Risk
 from service.risk.engine import Assessment, WeightError, assess
 from service.risk.profile import RiskProfile, active_profile
 
 
-class CaseReadError(Exception):
+class CaseReadError(InputReadError):
     """The input is not a readable JSON document (bad encoding or syntax)."""
+
+    code = "unreadable-json"
+    title = "案卷无法读取"
 
 
 @dataclass

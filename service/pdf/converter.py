@@ -27,6 +27,7 @@ import weakref
 from pathlib import Path
 from typing import Sequence
 
+from service.errors import WenpingError
 from service.pdf import uno_worker
 from service.settings import Settings, current_settings
 
@@ -35,22 +36,53 @@ FONTS_CONF = Path(__file__).with_name("fonts.conf")
 
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui python3-uno"
 ENV_HINT = "或用环境变量 WENPING_SOFFICE / WENPING_UNO_PYTHON 指定路径"
+PDF_UNAVAILABLE = "本服务当前无法生成 PDF（PDF 转换组件不可用）。请去掉 PDF 选项，只生成 Word 文档；或联系系统管理员。"
 
 
-class ConversionError(RuntimeError):
-    """A document could not be converted to PDF. ``document`` is its name."""
+class ConversionError(WenpingError, RuntimeError):
+    """A document could not be converted to PDF. ``document`` is its name.
+
+    The message says why, for the operator (it may name LibreOffice's own words and
+    server paths); ``detail`` is what a remote client is told.
+    """
+
+    code = "pdf-failed"
+    status = 500
+    title = "PDF 转换失败"
 
     def __init__(self, message: str, document: str | None = None) -> None:
         super().__init__(message)
         self.document = document
 
+    @property
+    def detail(self) -> str:
+        where = f"「{self.document}」" if self.document else ""
+        return f"文档{where}转换为 PDF 失败，已记录日志。请稍后重试，或只生成 Word 文档。"
+
 
 class ConversionTimeout(ConversionError):
     """The conversion did not finish in time, also on the retry."""
 
+    code = "pdf-timeout"
+    status = 504
+    title = "PDF 转换超时"
+
+    @property
+    def detail(self) -> str:
+        return "文档转换为 PDF 超时，未生成材料。请稍后重试，或只生成 Word 文档。"
+
 
 class ConverterUnavailable(ConversionError):
     """LibreOffice or the Python UNO bridge is missing, or the converter is closed."""
+
+    code = "pdf-unavailable"
+    status = 503
+    title = "PDF 暂不可用"
+    headers = {"Retry-After": "60"}
+
+    @property
+    def detail(self) -> str:
+        return PDF_UNAVAILABLE
 
 
 # -- internal failure kinds of one attempt ------------------------------------------

@@ -24,6 +24,7 @@ from jinja2.sandbox import SecurityError
 from lxml import etree
 
 from service.context.documents import DocumentProperties
+from service.errors import WenpingError
 from service.render.docx_package import Deflated, read_zip, write_zip
 from service.render.environment import end_deadline, make_environment, start_deadline
 from service.render.markdown_docx import NumberingAllocator, current_numbering
@@ -38,8 +39,16 @@ _P_STYLE = re.compile(r'<w:pStyle w:val="([^"]+)"/>')
 _MARKDOWN_TAG = re.compile(r"^\s*\{\{p\s+(.*?)\s*\}\}\s*$", re.DOTALL)
 
 
-class TemplateRenderError(Exception):
-    """A template could not be compiled or rendered: names the template and the reason."""
+class TemplateRenderError(WenpingError):
+    """A template could not be compiled or rendered: names the template and the reason.
+
+    The template author's (the operator's) to fix, not the case's: a remote client is not told why.
+    """
+
+    code = "template-failed"
+    status = 500
+    title = "模板出错"
+    internal = True
 
     def __init__(self, template: str, reason: str):
         super().__init__(f"模板「{template}」出错：{reason}")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from service.context.registry import PACKAGE_KEYS, TEMPLATE_KEYS
+from service.errors import WenpingError
 from service.render import CompiledTemplate
 from service.settings import current_settings
 
@@ -23,8 +24,22 @@ DOC_TEMPLATES = Path(__file__).resolve().parents[2] / "doc_templates"
 DEFAULT_SET = DOC_TEMPLATES / "default"
 
 
-class TemplateSetError(Exception):
-    """A template set that does not exist or breaks the template contract."""
+class TemplateSetError(WenpingError):
+    """A template set that breaks the template contract: the operator's to fix."""
+
+    code = "bad-template-set"
+    status = 500
+    title = "模板套有误"
+    internal = True
+
+
+class UnknownTemplateSet(TemplateSetError):
+    """No template set of that name is configured: the caller asked for the wrong one."""
+
+    code = "unknown-template-set"
+    status = 404
+    title = "没有这个模板套"
+    internal = False
 
 
 class TemplateSet:
@@ -97,7 +112,7 @@ def resolve_template_set(name: Optional[str], dirs: Optional[Sequence[Path]] = N
         folders = template_set_folders(dirs)
         if name not in folders:
             available = "、".join(["default", *folders]) or "default"
-            raise TemplateSetError(f"没有名为「{name}」的模板套（可用：{available}）")
+            raise UnknownTemplateSet(f"没有名为「{name}」的模板套（可用：{available}）")
         key = str(folders[name])  # the same name in other folders is another set
         if key not in _sets:
             candidate = TemplateSet(folders[name], name, fallback=_default)

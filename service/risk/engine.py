@@ -11,12 +11,40 @@ import math
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
+from service.errors import WenpingError
 from service.model.case import Risk
 from service.risk.profile import RiskProfile
 
 
-class WeightError(ValueError):
-    """Weights are mixed (some given, some not) or do not sum to 1."""
+class WeightError(WenpingError, ValueError):
+    """The risks' weights cannot be used; a subclass says how, the message names the risks or the sum."""
+
+    code = "bad-weights"
+    status = 422
+    title = "风险权重有误"
+    exit_code = 1
+
+
+class MixedWeights(WeightError):
+    """Some risks have a weight and some do not."""
+
+    code = "mixed-weights"
+    title = "风险权重不全"
+
+    def __init__(self, missing: Sequence[str]) -> None:
+        super().__init__(f"权重要么全部给出，要么全部不给：{'、'.join(missing)} 未给出权重")
+        self.missing = tuple(missing)
+
+
+class WeightsNotOne(WeightError):
+    """The weights do not sum to 1 (within ``WEIGHT_TOLERANCE``)."""
+
+    code = "weights-not-one"
+    title = "风险权重合计不为 1"
+
+    def __init__(self, total: float) -> None:
+        super().__init__(f"各风险权重合计为 {total}，应为 1")
+        self.total = total
 
 
 @dataclass(frozen=True)
@@ -82,9 +110,9 @@ def weights_of(risks: Sequence[Risk]) -> list[float]:
     if not given:
         return [1 / len(risks)] * len(risks)
     if len(given) != len(risks):
-        raise WeightError("mixed")
+        raise MixedWeights([r.id for r in risks if r.weight is None])
     if round(abs(math.fsum(given) - 1), 9) > WEIGHT_TOLERANCE:
-        raise WeightError("sum")
+        raise WeightsNotOne(round(sum(given), 4))
     return given
 
 

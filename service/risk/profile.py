@@ -14,6 +14,7 @@ from typing import Optional, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from service.errors import WenpingError
 from service.model.case import Impact, Probability, RiskLevel
 from service.settings import Settings, current_settings
 
@@ -78,8 +79,13 @@ def _climb(ladder, value: float):
     return next(step for step in ladder if value >= round(step.min, 4))
 
 
-class ProfileError(Exception):
-    """The risk profile file cannot be read or is incomplete."""
+class ProfileError(WenpingError):
+    """The risk profile file cannot be read or is incomplete: the operator's to fix."""
+
+    code = "bad-risk-profile"
+    status = 500
+    title = "风险标准有误"
+    internal = True
 
 
 def profile_path(settings: Optional[Settings] = None) -> Path:

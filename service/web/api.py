@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, json, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from service.context.registry import BY_KEY, FILING_KEYS, TEMPLATE_KEYS
+from service.generate import UnknownDocument
 from service.model.schema import case_schema
 from service.render.contract import check_folder
 from service.render.template_sets import DEFAULT_SET, template_set_folders
@@ -103,9 +104,7 @@ def packages() -> Response:
 @require_key
 def documents(kind: str) -> Response:
     if kind not in FILING_KEYS:
-        raise ApiProblem(
-            404, f"没有这种文书：{kind[:40]}（可选：{'、'.join(FILING_KEYS)}）", slug="unknown-document", title="没有这份文书"
-        )
+        raise UnknownDocument(f"没有这种文书：{kind[:40]}（可选：{'、'.join(FILING_KEYS)}）")
     fmt, meeting = format_param(), meeting_param()
     templates = template_set(request.args.get("template_set"))
     data = case_body()

@@ -17,11 +17,12 @@ from werkzeug.exceptions import HTTPException
 
 from service.context.registry import FILING
 from service.checks.validation import Validation, validate
+from service.errors import InvalidInput, WenpingError
 
 from service.web.auth import bearer_token, check_key
 from service.web.generation import build_package, package_response, read_case
 from service.web.pdf_status import pdf_ready
-from service.web.problems import ApiProblem, from_http_exception, human_size, respond
+from service.web.problems import ApiProblem, error_problem, from_http_exception, human_size, respond
 
 bp = Blueprint("form", __name__)
 
@@ -92,10 +93,10 @@ def submit() -> Response:
             state.validation, state.checked = validate(data), True
             return render_form(state)
         package = build_package(data, pdf=state.pdf)
-    except ApiProblem as problem:
-        state.problem = problem
-        state.validation = getattr(problem, "validation", None)
-        return render_form(state, problem.status)
+    except (ApiProblem, WenpingError) as exc:
+        state.problem = exc if isinstance(exc, ApiProblem) else error_problem(exc)
+        state.validation = exc.validation if isinstance(exc, InvalidInput) else None
+        return render_form(state, state.problem.status)
     return package_response(package)
 
 

@@ -1,9 +1,12 @@
 """Errors as RFC 9457 problem details (``application/problem+json``), titles and details in Chinese.
 
-Views raise :class:`ApiProblem`; the handlers registered here turn it, every
-``HTTPException`` and any other exception into a problem response (or, for a
-browser on the form's pages, a Chinese HTML page). A 500 never carries a
-traceback: the exception is logged server-side and the client gets a fixed text.
+Views raise :class:`ApiProblem` for what is wrong with the request itself; the
+pipeline raises :class:`service.errors.WenpingError`. The handlers registered here
+turn those, every ``HTTPException`` and any other exception into a problem response
+(or, for a browser on the form's pages, a Chinese HTML page). A ``WenpingError``
+becomes its ``status``, ``urn:wenping:problem:<code>``, ``title`` and ``detail``
+(see :func:`error_problem`, the one mapping). A 500 never carries a traceback: the
+exception is logged server-side and the client gets a fixed text.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from typing import Any, Mapping, Optional
 
 from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
+
+from service.errors import WenpingError
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_PREFIX = "urn:wenping:problem:"
@@ -119,6 +124,28 @@ def from_http_exception(exc: HTTPException) -> ApiProblem:
     return ApiProblem(status, detail, headers=headers)
 
 
+def error_problem(exc: WenpingError) -> ApiProblem:
+    """The answer to a pipeline error: its own status, type, title and detail, plus its members.
+
+    An ``internal`` error (the operator's: settings, risk profile, templates) may name server
+    paths: it is logged with its traceback and answered like any unexpected error. A server-side
+    error the client is told about (PDF conversion) is logged with the operator's message.
+    """
+    if exc.internal:
+        return unexpected_problem(exc)
+    if exc.status >= 500:
+        log.warning("%s on %s %s: %s", exc.code, request.method, request.path, exc)
+    return ApiProblem(
+        exc.status, exc.detail, slug=exc.code, title=exc.title, headers=exc.headers, **exc.members()
+    )
+
+
+def unexpected_problem(exc: Exception) -> ApiProblem:
+    # Logged with its traceback for the operator; the client sees a fixed Chinese text.
+    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.path, exc_info=exc)
+    return ApiProblem(500, INTERNAL_DETAIL)
+
+
 def wants_html() -> bool:
     """A browser on the form side: HTML error pages; everything under /api/ gets problem JSON."""
     if request.path.startswith("/api/") or request.path in ("/healthz", "/readyz"):
@@ -153,8 +180,10 @@ def register_error_handlers(app: Flask) -> None:
             log.error("HTTP %s on %s %s", problem.status, request.method, request.path)
         return respond(problem)
 
+    @app.errorhandler(WenpingError)
+    def _error(exc: WenpingError):
+        return respond(error_problem(exc))
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        # Logged with its traceback for the operator; the client sees a fixed Chinese text.
-        log.exception("unhandled %s on %s %s", type(exc).__name__, request.method, request.path)
-        return respond(ApiProblem(500, INTERNAL_DETAIL))
+        return respond(unexpected_problem(exc))

@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 from gunicorn.app.base import BaseApplication
 
-from service.errors import SettingError
+from service.errors import WenpingError
 from service.settings import Settings, current_settings
 
 # Time, "METHOD /path" (no query string: it may carry data), status, bytes, duration in ms.
@@ -26,8 +26,13 @@ DEFAULT_PORT = 8000
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
 
 
-class ServeError(Exception):
+class ServeError(WenpingError):
     """The service cannot start as asked; the message is Chinese and says what to do."""
+
+    code = "cannot-serve"
+    status = 500
+    title = "服务无法启动"
+    internal = True
 
 
 def is_loopback(host: str) -> bool:
@@ -123,17 +128,10 @@ def serve(
     insecure_no_auth: bool = False,
 ) -> None:
     """Run the service under gunicorn until stopped (SIGTERM / Ctrl-C)."""
-    try:
-        # Loaded once, before the workers fork: each inherits these very settings.
-        settings = current_settings()
-    except SettingError as exc:
-        raise ServeError(str(exc)) from None
-    from service.risk.profile import ProfileError, active_profile
+    settings = current_settings()  # loaded once, before the workers fork: each inherits these very settings
+    from service.risk.profile import active_profile
 
-    try:
-        active_profile(settings)  # a broken WENPING_RISK_PROFILE stops the start, not every request
-    except ProfileError as exc:
-        raise ServeError(str(exc)) from None
+    active_profile(settings)  # a broken WENPING_RISK_PROFILE (ProfileError) stops the start, not every request
     for line in check_binding(host, settings.api_key_values(), insecure_no_auth):
         _say(line)
     from service.render.template_sets import check_all_sets
