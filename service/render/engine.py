@@ -88,9 +88,9 @@ def template_body(document_xml: str) -> str:
     return repair_body(match.group(2))
 
 
-def template_source(document_xml: str, body: str | None = None) -> str:
+def template_source(document_xml: str) -> str:
     """The Jinja source of a template's body (what is compiled, and what ``templates check`` reads)."""
-    body = _styled_markdown_paragraphs(template_body(document_xml) if body is None else body)
+    body = _styled_markdown_paragraphs(template_body(document_xml))
     # docxtpl's clean-up: merges tags split across runs, handles {%p %}, {%tr %}, {%tc %}.
     body = DocxTemplate.patch_xml(None, body)  # patch_xml uses no instance state
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", body)
@@ -109,15 +109,15 @@ class CompiledTemplate:
             document = self.parts[DOCUMENT].decode("utf-8")
             match = _BODY.search(document)
             self.head, self.tail = document[: match.start(2)], document[match.end(2) :]
-            self.body = template_body(document)  # as the clerk's tags were meant, before docxtpl's clean-up
-            self.source = template_source(document, self.body)
+            self.typed_body = match.group(2)  # the tags as the clerk typed them: what messages quote
+            self.source = template_source(document)
             self.compiled = self.env.from_string(self.source)
             # What rendering leaves untouched is compressed once, here.
             self.static = {name: Deflated.of(data) for name, data in self.parts.items()}
         except (OSError, KeyError, AttributeError, ValueError) as exc:
             raise TemplateRenderError(self.name, f"不是有效的 Word 模板（{exc}）") from exc
         except TemplateSyntaxError as exc:
-            message = syntax_error_message(self.body, self.source, exc.lineno, exc.message or "")
+            message = syntax_error_message(self.typed_body, self.source, exc.lineno, exc.message or "")
             raise TemplateRenderError(self.name, message) from exc
         except TemplateError as exc:
             raise TemplateRenderError(self.name, f"模板标签有误：{exc}") from exc

@@ -144,9 +144,9 @@ def tag_problems(body: str) -> list[str]:
 # Jinja's wording → what it means for a clerk (the rest is said generically).
 _JINJA_HINTS = [
     (re.compile(r"unknown tag '(\w+)'"), "「{0}」不是可用的标签（可用：if、elif、else、endif、for、endfor）"),
-    (re.compile(r"unexpected char '(.)'"), "标签中有不能识别的字符「{0}」"),
-    (re.compile(r"expected token '[^']*', got '([^']*)'"), "标签中「{0}」处写法有误，可能缺了符号或多了字"),
-    (re.compile(r"Expected an expression"), "标签不完整，缺少要判断或列举的内容"),
+    (re.compile(r"unexpected char '(.)'"), "有不能识别的字符「{0}」"),
+    (re.compile(r"expected token '[^']*', got '([^']*)'"), "「{0}」处写法有误，可能缺了符号或多了字"),
+    (re.compile(r"Expected an expression"), "不完整，缺少要判断或列举的内容"),
     (re.compile(r"No filter named '(\w+)'"), "「{0}」不是可用的过滤器（可用的见 doc_templates/README.md「过滤器」）"),
 ]
 
@@ -161,11 +161,28 @@ def line_text(source: str, lineno: int) -> str:
 
 def tag_mentioning(text: str, name: str) -> str | None:
     """The first tag of ``text`` that uses ``name`` (a word or dotted path), as typed."""
-    word = re.compile(rf"(?<![\w.]){re.escape(name)}(?![\w])")
-    for tag in find_tags(text):
-        if word.search(repair_tag(text[tag.start : tag.end])):
-            return text[tag.start : tag.end]
+    # risk.factors[].rr is written f.rr or risk.factors[0].rr: fall back to its last part
+    for needle in dict.fromkeys([name, re.split(r"[.\]]", name)[-1]]):
+        word = re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)")
+        for tag in find_tags(text):
+            if word.search(repair_tag(text[tag.start : tag.end])):
+                return text[tag.start : tag.end]
     return None
+
+
+def locate(body: str, source: str, lineno: int, name: str) -> tuple[str, str | None]:
+    """(paragraph text, tag) where the clerk typed ``name``, as typed, for a problem Jinja found at ``lineno``.
+
+    The compiled source is the repaired text, so the k-th line using ``name`` is matched
+    with the k-th paragraph of the template that uses it.
+    """
+    lines = source.split("\n")
+    text = line_text(source, lineno)
+    using = [i + 1 for i in range(len(lines)) if tag_mentioning(line_text(source, i + 1), name)]
+    typed = [p.text for p in paragraphs(body) if tag_mentioning(p.text, name)]
+    if lineno in using and len(using) == len(typed):
+        text = typed[using.index(lineno)]
+    return text, tag_mentioning(text, name)
 
 
 def syntax_error_message(body: str, source: str, lineno: int, jinja_message: str) -> str:
@@ -177,4 +194,4 @@ def syntax_error_message(body: str, source: str, lineno: int, jinja_message: str
     hint = next((h.format(*m.groups()) for p, h in _JINJA_HINTS if (m := p.search(jinja_message))), "标签写法有误")
     tags = find_tags(text)
     shown = text[tags[0].start : tags[0].end] if len(tags) == 1 else None
-    return f"{where(text, shown)}{hint}。请对照 doc_templates/README.md 的说明改正这一段中的标签。"
+    return f"{where(text, shown)}{'：' if shown else ''}{hint}。请对照 doc_templates/README.md 的说明改正这一段中的标签。"
