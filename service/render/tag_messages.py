@@ -51,7 +51,7 @@ def paragraph_label(text: str, at: int = 0) -> str:
     The tag is one of the things a clerk searches for in Word, so the label starts a
     little before it and keeps its beginning.
     """
-    text = " ".join(text.split())
+    text = re.sub(r"[ \t\r\n]+", " ", text).strip()  # full-width and no-break spaces stay: the clerk sees them
     if len(text) <= LABEL_WIDTH * 2:
         return text
     start = max(0, at - LABEL_WIDTH // 2) if at > LABEL_WIDTH else 0
