@@ -118,3 +118,15 @@ def test_default_templates_reminders_are_the_known_expressions():
     warned = {r.kind: len(r.warnings) for r in check_folder(DEFAULT_SET)}
     assert warned == {"filing_form": 0, "plan": 4, "minutes": 1, "report": 9, "stability_plan": 6, "summary": 4,
                       "index": 0, "period_summary": 0}
+
+
+def test_readme_documents_every_filter():
+    from service.render.environment import DOCUMENTED_FILTERS
+
+    from .conftest import ROOT
+
+    readme = (ROOT / "doc_templates" / "README.md").read_text("utf-8")
+    section = readme.split("## 过滤器", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `(\w+)` \|", section, re.MULTILINE))
+    assert documented == set(DOCUMENTED_FILTERS)
+    assert documented <= set(make_environment().filters)
