@@ -130,3 +130,42 @@ def test_readme_documents_every_filter():
     documented = set(re.findall(r"^\| `(\w+)` \|", section, re.MULTILINE))
     assert documented == set(DOCUMENTED_FILTERS)
     assert documented <= set(make_environment().filters)
+
+
+def test_readable_forms_render_what_the_expressions_they_replace_render(tmp_path, sample_data):
+    """Each reminder's suggested form, put in place of the expression, gives the same documents."""
+    import copy
+    from xml.sax.saxutils import escape
+
+    from service.generate import generate
+    from service.render.tag_style import unreadable_tags
+    from service.render.template_sets import TemplateSet
+
+    from .helpers import documents
+
+    env = make_environment()
+    replaced = 0
+    for template in DEFAULT_SET.glob("*.docx"):
+        with zipfile.ZipFile(template) as source, zipfile.ZipFile(tmp_path / template.name, "w") as out:
+            for info in source.infolist():
+                data = source.read(info)
+                if info.filename == "word/document.xml":
+                    xml = data.decode("utf-8")
+                    body = xml.split("<w:body>", 1)[1]
+                    for tag, readable in unreadable_tags(env, body):
+                        assert readable, f"{template.name}: no readable form known for {tag.text}"
+                        assert escape(tag.text) in xml
+                        xml = xml.replace(escape(tag.text), escape(readable), 1)
+                        replaced += 1
+                    data = xml.encode("utf-8")
+                out.writestr(info, data)
+    assert replaced >= 20
+    rewritten = TemplateSet(tmp_path, "rewritten")
+    assert all(not r.warnings and r.ok for r in check_folder(tmp_path))
+    mine = documents(generate(copy.deepcopy(sample_data), templates=rewritten).data)
+    default = documents(generate(copy.deepcopy(sample_data)).data)
+    assert mine.keys() == default.keys()
+    for name in default:
+        assert [p.text for p in mine[name].paragraphs] == [p.text for p in default[name].paragraphs], name
+        for mine_table, default_table in zip(mine[name].tables, default[name].tables):
+            assert [c.text for r in mine_table.rows for c in r.cells] == [c.text for r in default_table.rows for c in r.cells]
