@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from service.render import CompiledTemplate, DocumentProperties, TemplateRenderError
+from service.render import CompiledTemplate, TemplateRenderError
 from service.render.contract import check_folder, check_template
 from service.render.environment import cn_ordinal, make_environment, names, otherwise
 from service.render.tag_messages import paragraph_label

@@ -15,8 +15,8 @@ LibreOffice, and rendered.
 from __future__ import annotations
 
 import html
-import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -39,7 +39,7 @@ from .helpers import by_kind, open_docx, paragraphs, unzip
 
 EXAMPLES = sorted((ROOT / "schemas" / "examples").glob("*.json"))
 TEMPLATES = sorted(DEFAULT_SET.glob("*.docx"))
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+SOFFICE = os.environ.get("WENPING_SOFFICE") or shutil.which("soffice")  # as service/pdf/converter.py finds it
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 RUN = re.compile(r"<w:r>(<w:rPr>.*?</w:rPr>)?<w:t(?: xml:space=\"preserve\")?>([^<]*)</w:t></w:r>")
 

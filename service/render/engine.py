@@ -1,8 +1,10 @@
 """The rendering engine: a .docx template and a context in, .docx bytes out.
 
 A template is read and compiled once (``CompiledTemplate``): its body goes
-through docxtpl's tag clean-up and Jinja compilation, every other part of the
-package is kept as bytes. Rendering runs the compiled body in the sandboxed
+through the repair of what office suites do to tags (``tag_repair``), docxtpl's
+tag clean-up and Jinja compilation (a mistake is reported at its paragraph, in
+a clerk's words: ``tag_messages``), every other part of the package is kept as
+bytes. Rendering runs the compiled body in the sandboxed
 environment, appends the list numberings the Markdown narratives asked for,
 writes the document properties from the context and zips the parts back in
 their original order with fixed timestamps, so the same context always gives
