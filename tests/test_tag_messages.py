@@ -169,3 +169,9 @@ def test_readable_forms_render_what_the_expressions_they_replace_render(tmp_path
         assert [p.text for p in mine[name].paragraphs] == [p.text for p in default[name].paragraphs], name
         for mine_table, default_table in zip(mine[name].tables, default[name].tables):
             assert [c.text for r in mine_table.rows for c in r.cells] == [c.text for r in default_table.rows for c in r.cells]
+
+
+def test_each_occurrence_of_a_wrong_name_is_quoted_as_typed_in_its_own_paragraph(tmp_path):
+    two_paragraphs = "甲{{ matter.nmae }}</w:t></w:r></w:p><w:p><w:r><w:t>乙｛｛ matter.nmae ｝｝"
+    problems = check_template("plan", template_with(tmp_path, two_paragraphs)).problems
+    assert [p.split("：")[0] for p in problems] == ["段落「甲{{ matter.nmae }}」", "段落「乙｛｛ matter.nmae ｝｝」"]

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from service.context.models import CaseContext, IndexContext, MinutesContext
 from service.context.period_models import PeriodContext
 from service.render.engine import CompiledTemplate, TemplateRenderError
-from service.render.tag_messages import locate, tag_problems, where
+from service.render.tag_messages import Locator, tag_problems, where
 from service.render.tag_style import tag_warnings
 
 CONTEXT_OF: dict[str, type[BaseModel]] = {
@@ -81,10 +81,12 @@ class _Walker:
         self.report = report
         self.globals = env_globals | {"loop"}
         self.compiled = compiled
+        self.locator: Optional[Locator] = None  # built on the first problem: most templates have none
 
     def problem(self, node: nodes.Node, name: str, what: str) -> None:
         """Report ``what`` about ``name`` at the paragraph and tag of ``node`` (e.g. 「x」不是可用的变量)."""
-        text, tag = locate(self.compiled.typed_body, self.compiled.source, node.lineno, name)
+        self.locator = self.locator or Locator(self.compiled.typed_body, self.compiled.source)
+        text, tag = self.locator.locate(node.lineno, name)
         self.report.problems.append(where(text, tag) + ("中的" if tag else "") + what)
 
     # Each scope maps a local name to (type, dotted path it stands for).

@@ -151,12 +151,15 @@ _JINJA_HINTS = [
 ]
 
 
+def _visible(line: str) -> str:
+    text = html.unescape(_XML_TAG.sub("", line))
+    return _STYLED_NARRATIVE.sub(r"{{p \1 }}", text)
+
+
 def line_text(source: str, lineno: int) -> str:
     """The visible text of one line of a compiled template's source (one paragraph of the body)."""
     lines = source.split("\n")
-    line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
-    text = html.unescape(_XML_TAG.sub("", line))
-    return _STYLED_NARRATIVE.sub(r"{{p \1 }}", text)
+    return _visible(lines[lineno - 1]) if 0 < lineno <= len(lines) else ""
 
 
 def tag_mentioning(text: str, name: str) -> str | None:
@@ -170,19 +173,34 @@ def tag_mentioning(text: str, name: str) -> str | None:
     return None
 
 
-def locate(body: str, source: str, lineno: int, name: str) -> tuple[str, str | None]:
-    """(paragraph text, tag) where the clerk typed ``name``, as typed, for a problem Jinja found at ``lineno``.
+class Locator:
+    """Where the clerk typed a name Jinja found at a line of the compiled source: paragraph and tag, as typed.
 
-    The compiled source is the repaired text, so the k-th line using ``name`` is matched
-    with the k-th paragraph of the template that uses it.
+    The compiled source is the repaired text, so the k-th line using a name is matched
+    with the k-th paragraph of the template (as typed) that uses it.
     """
-    lines = source.split("\n")
-    text = line_text(source, lineno)
-    using = [i + 1 for i in range(len(lines)) if tag_mentioning(line_text(source, i + 1), name)]
-    typed = [p.text for p in paragraphs(body) if tag_mentioning(p.text, name)]
-    if lineno in using and len(using) == len(typed):
-        text = typed[using.index(lineno)]
-    return text, tag_mentioning(text, name)
+
+    def __init__(self, body: str, source: str):
+        self.lines = [_visible(line) for line in source.split("\n")]
+        self.typed = [p.text for p in paragraphs(body)]
+
+        self._uses: dict[str, tuple[list[int], list[str]]] = {}
+
+    def _using(self, name: str) -> tuple[list[int], list[str]]:
+        """(source lines, typed paragraphs) with a tag using ``name``; a misspelt name recurs, so kept."""
+        if name not in self._uses:
+            self._uses[name] = (
+                [i + 1 for i, line in enumerate(self.lines) if tag_mentioning(line, name)],
+                [t for t in self.typed if tag_mentioning(t, name)],
+            )
+        return self._uses[name]
+
+    def locate(self, lineno: int, name: str) -> tuple[str, str | None]:
+        text = self.lines[lineno - 1] if 0 < lineno <= len(self.lines) else ""
+        using, typed = self._using(name)
+        if lineno in using and len(using) == len(typed):
+            text = typed[using.index(lineno)]
+        return text, tag_mentioning(text, name)
 
 
 def syntax_error_message(body: str, source: str, lineno: int, jinja_message: str) -> str:
