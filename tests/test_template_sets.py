@@ -68,7 +68,7 @@ def broken_set(tmp_path, setting, tag: str, name: str = "broken") -> str:
         ("{{ ''.__class__.__mro__ }}", "__class__"),
         ("{% include 'x.docx' %}", "include"),
         ("{{ matter['__dict__'] }}", "__dict__"),
-        ("{% for %}", "模板标签有误"),
+        ("{% for %}", "没有结束标签「{% endfor %}」"),
     ],
 )
 def test_broken_set_refused_naming_file_and_tag(tmp_path, setting, tag, problem):

@@ -18,6 +18,8 @@ from pydantic import BaseModel
 from service.context.models import CaseContext
 from service.context.registry import DOCUMENT_KINDS
 from service.render.engine import CompiledTemplate, TemplateRenderError
+from service.render.tag_messages import Locator, tag_problems, where
+from service.render.tag_style import tag_warnings
 
 CONTEXT_OF: dict[str, type[BaseModel]] = {k.key: k.context for k in DOCUMENT_KINDS}
 
@@ -30,6 +32,7 @@ class TemplateReport:
     path: Path
     variables: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # reminders: the template works, but reads as code
 
     @property
     def ok(self) -> bool:
@@ -64,10 +67,18 @@ def _item_type(tp: Any) -> Any:
 
 
 class _Walker:
-    def __init__(self, root: type[BaseModel], report: TemplateReport, env_globals: set[str]):
+    def __init__(self, root: type[BaseModel], report: TemplateReport, env_globals: set[str], compiled: CompiledTemplate):
         self.root = root
         self.report = report
         self.globals = env_globals | {"loop"}
+        self.compiled = compiled
+        self.locator: Optional[Locator] = None  # built on the first problem: most templates have none
+
+    def problem(self, node: nodes.Node, name: str, what: str) -> None:
+        """Report ``what`` about ``name`` at the paragraph and tag of ``node`` (e.g. 「x」不是可用的变量)."""
+        self.locator = self.locator or Locator(self.compiled.typed_body, self.compiled.source)
+        text, tag = self.locator.locate(node.lineno, name)
+        self.report.problems.append(where(text, tag) + ("中的" if tag else "") + what)
 
     # Each scope maps a local name to (type, dotted path it stands for).
     def walk(self, node: nodes.Node, scope: dict[str, tuple[Any, str]]) -> None:
@@ -90,7 +101,8 @@ class _Walker:
                 scope[target] = (UNKNOWN, "")
             return
         if isinstance(node, (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
-            self.report.problems.append("模板不能引用其他文件（include / import / extends）")
+            keyword = {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "import"}.get(type(node), "extends")
+            self.problem(node, keyword, f"「{keyword}」引用其他文件，模板不能引用其他文件（include / import / extends），请删去这个标签。")
             return
         if isinstance(node, (nodes.Name, nodes.Getattr, nodes.Getitem)):
             self.resolve(node, scope)
@@ -107,29 +119,38 @@ class _Walker:
                 self.report.variables.add(node.name)
                 return _unwrap(fields[node.name].annotation), node.name
             if node.name not in self.globals:
-                self.report.problems.append(f"使用了上下文中没有的变量「{node.name}」")
+                self.problem(node, node.name, _unknown_variable(node.name))
             return UNKNOWN, ""
         if isinstance(node, nodes.Getattr):
             owner, path = self.resolve(node.node, scope)
             if node.attr.startswith("_"):
-                self.report.problems.append(f"模板不能访问内部属性「{node.attr}」")
+                self.problem(node, node.attr, _internal(node.attr))
                 return UNKNOWN, ""
             if _is_model(owner):
                 full = f"{path}.{node.attr}" if path else node.attr
                 if node.attr in owner.model_fields:
                     self.report.variables.add(full)
                     return _unwrap(owner.model_fields[node.attr].annotation), full
-                self.report.problems.append(f"使用了上下文中没有的变量「{full}」")
+                self.problem(node, full, _unknown_variable(full))
             return UNKNOWN, ""
         if isinstance(node, nodes.Getitem):
             if isinstance(node.arg, nodes.Const) and str(node.arg.value).startswith("_"):
-                self.report.problems.append(f"模板不能访问内部属性「{node.arg.value}」")
+                self.problem(node, str(node.arg.value), _internal(node.arg.value))
                 return UNKNOWN, ""
             owner, path = self.resolve(node.node, scope)
             self.walk(node.arg, scope)
             return (_item_type(owner), f"{path}[]") if owner is not UNKNOWN else (UNKNOWN, "")
         self.walk(node, scope)
         return UNKNOWN, ""
+
+
+def _unknown_variable(name: str) -> str:
+    return (f"「{name}」不是可用的变量。请对照 doc_templates/README.md 的变量表改正（注意拼写、大小写，"
+            "变量名用英文半角字符）。")
+
+
+def _internal(name: str) -> str:
+    return f"「{name}」是内部属性，模板不能访问，请删去这个标签。"
 
 
 def _names(target: nodes.Node) -> list[str]:
@@ -151,10 +172,12 @@ def check_template(kind: str, path: Path) -> TemplateReport:
     except TemplateRenderError as exc:
         report.problems.append(exc.reason)
         return report
-    except TemplateSyntaxError as exc:
+    except TemplateSyntaxError as exc:  # compiled above, so not expected; said plainly all the same
         report.problems.append(f"模板标签有误：{exc.message}")
         return report
-    _Walker(CONTEXT_OF[kind], report, set(compiled.env.globals)).walk(tree, {})
+    report.problems += tag_problems(compiled.typed_body)  # a stray 「}}」 compiles, but shows in the document
+    _Walker(CONTEXT_OF[kind], report, set(compiled.env.globals), compiled).walk(tree, {})
+    report.warnings += tag_warnings(compiled.env, compiled.typed_body)
     return report
 
 

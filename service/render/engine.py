@@ -1,8 +1,10 @@
 """The rendering engine: a .docx template and a context in, .docx bytes out.
 
 A template is read and compiled once (``CompiledTemplate``): its body goes
-through docxtpl's tag clean-up and Jinja compilation, every other part of the
-package is kept as bytes. Rendering runs the compiled body in the sandboxed
+through the repair of what office suites do to tags (``tag_repair``), docxtpl's
+tag clean-up and Jinja compilation (a mistake is reported at its paragraph, in
+a clerk's words: ``tag_messages``), every other part of the package is kept as
+bytes. Rendering runs the compiled body in the sandboxed
 environment, appends the list numberings the Markdown narratives asked for,
 writes the document properties from the context and zips the parts back in
 their original order with fixed timestamps, so the same context always gives
@@ -19,7 +21,7 @@ from typing import Any, Mapping
 from xml.sax.saxutils import escape
 
 from docxtpl import DocxTemplate
-from jinja2 import TemplateError
+from jinja2 import TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SecurityError
 from lxml import etree
 
@@ -28,6 +30,8 @@ from service.errors import WenpingError
 from service.render.docx_package import Deflated, read_zip, write_zip
 from service.render.environment import end_deadline, make_environment, start_deadline
 from service.render.markdown_docx import NumberingAllocator, current_numbering
+from service.render.tag_messages import syntax_error_message
+from service.render.tag_repair import repair_body
 
 DOCUMENT = "word/document.xml"
 NUMBERING = "word/numbering.xml"
@@ -76,12 +80,17 @@ def _styled_markdown_paragraphs(body: str) -> str:
     return _PARAGRAPH.sub(rewrite, body)
 
 
-def template_source(document_xml: str) -> str:
-    """The Jinja source of a template's body (what is compiled, and what ``templates check`` reads)."""
+def template_body(document_xml: str) -> str:
+    """The inside of ``w:body`` with the tags repaired from what office suites did to them."""
     match = _BODY.search(document_xml)
     if not match:
         raise ValueError("word/document.xml 中没有正文（w:body）")
-    body = _styled_markdown_paragraphs(match.group(2))
+    return repair_body(match.group(2))
+
+
+def template_source(document_xml: str) -> str:
+    """The Jinja source of a template's body (what is compiled, and what ``templates check`` reads)."""
+    body = _styled_markdown_paragraphs(template_body(document_xml))
     # docxtpl's clean-up: merges tags split across runs, handles {%p %}, {%tr %}, {%tc %}.
     body = DocxTemplate.patch_xml(None, body)  # patch_xml uses no instance state
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", body)
@@ -100,12 +109,16 @@ class CompiledTemplate:
             document = self.parts[DOCUMENT].decode("utf-8")
             match = _BODY.search(document)
             self.head, self.tail = document[: match.start(2)], document[match.end(2) :]
+            self.typed_body = match.group(2)  # the tags as the clerk typed them: what messages quote
             self.source = template_source(document)
             self.compiled = self.env.from_string(self.source)
             # What rendering leaves untouched is compressed once, here.
             self.static = {name: Deflated.of(data) for name, data in self.parts.items()}
         except (OSError, KeyError, AttributeError, ValueError) as exc:
             raise TemplateRenderError(self.name, f"不是有效的 Word 模板（{exc}）") from exc
+        except TemplateSyntaxError as exc:
+            message = syntax_error_message(self.typed_body, self.source, exc.lineno, exc.message or "")
+            raise TemplateRenderError(self.name, message) from exc
         except TemplateError as exc:
             raise TemplateRenderError(self.name, f"模板标签有误：{exc}") from exc
 

@@ -65,6 +65,39 @@ def join_cn(items, sep: str = "、") -> str:
     return sep.join(str(i) for i in items)
 
 
+# Filters a clerk can read in a template (documented in doc_templates/README.md, 「过滤器」).
+CN_ORDINALS = "一二三四五六七八九十"
+
+
+def cn_ordinal(number: int) -> str:
+    """1 → 一 … 10 → 十; beyond ten (or below one) the number itself: 「（十一）」 is not what a clerk writes."""
+    return CN_ORDINALS[number - 1] if 1 <= number <= len(CN_ORDINALS) else str(number)
+
+
+def names(value: Any, sep: str = "、") -> str:
+    """People or bodies by name: a list of them joined with 、, one of them, or nothing (None → "")."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return sep.join(_name_of(item) for item in value)
+    return _name_of(value)
+
+
+def _name_of(item: Any) -> str:
+    text = getattr(item, "text", None)
+    return str(item if text is None else text)
+
+
+def otherwise(value: Any, fallback: Any = "") -> Any:
+    """``value``, or ``fallback`` when it is missing: None, empty text or an empty list (0 is a value)."""
+    if value is None or (not isinstance(value, (int, float)) and not value):
+        return fallback
+    return value
+
+
+DOCUMENTED_FILTERS = ("cn_ordinal", "names", "otherwise", "join_cn", "length", "cn_date")
+
+
 class DocumentSandbox(ImmutableSandboxedEnvironment):
     """The sandbox, plus a deadline on every call and loop step, and bounded repetition."""
 
@@ -115,4 +148,5 @@ def make_environment() -> DocumentSandbox:
     for name in ("center", "format", "indent", "wordwrap", "pprint", "urlize", "xmlattr"):
         env.filters.pop(name, None)
     env.filters.update(paragraphs=as_paragraphs, cn_date=cn_date, join_cn=join_cn)
+    env.filters.update(cn_ordinal=cn_ordinal, names=names, otherwise=otherwise)
     return env

@@ -128,7 +128,8 @@ def check_set(template_set: TemplateSet) -> None:
     unknown = sorted(p.stem for p in template_set.folder.glob("*.docx") if p.stem not in TEMPLATE_KEYS)
     problems = [f"{name}.docx：不是已知的文书类型（可用：{'、'.join(TEMPLATE_KEYS)}）" for name in unknown]
     for report in check_folder(template_set.folder, require_all=False):
-        problems += [f"{report.path.name}：{p}" for p in report.problems]
+        # 「plan.docx，段落「…」：…」 when the problem is at a paragraph, 「plan.docx：…」 otherwise.
+        problems += [f"{report.path.name}{'，' if p.startswith('段落') else '：'}{p}" for p in report.problems]
     if problems:
         raise TemplateSetError(f"模板套「{template_set.name}」有问题，已拒绝使用：" + "；".join(problems))
 
