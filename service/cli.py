@@ -222,6 +222,8 @@ def templates_check_cmd(folder: Path | None) -> None:
         click.echo(f"{r.path.name}：{'通过' if r.ok else '有问题'}")
         for problem in r.problems:
             click.echo(f"  ! {problem}")
+        for warning in r.warnings:
+            click.echo(f"  提醒：{warning}")
         click.echo(f"  变量：{'、'.join(r.leaf_variables())}")
     failed = [r for r in reports if not r.ok]
     if failed:

@@ -102,11 +102,13 @@ def _footer_problems(document) -> list[str]:
     problems = []
     if not document.settings.odd_and_even_pages_header_footer:
         problems.append("odd and even pages do not have their own footers")
-    for footer, side in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+    # Word writes right/left; LibreOffice writes end/start (python-docx reads only the former).
+    for footer, sides in ((section.footer, {"right", "end"}), (section.even_page_footer, {"left", "start"})):
         xml = footer._element.xml
         text = "".join(p.text for p in footer.paragraphs)
         if "PAGE" not in xml or not text.startswith("—") or not text.endswith("—"):
             problems.append(f"footer has no — N — page number: {text!r}")
-        if not any(p.alignment == side for p in footer.paragraphs):
-            problems.append(f"footer not aligned {side}")
+        aligned = {jc.get(qn("w:val")) for jc in footer._element.iter(qn("w:jc"))}
+        if not aligned & sides:
+            problems.append(f"footer not aligned {'/'.join(sorted(sides))}: {aligned}")
     return problems

@@ -134,10 +134,16 @@ class DocumentSandbox(ImmutableSandboxedEnvironment):
         return super().call(__context, __obj, *args, **kwargs)
 
 
+def _blank_if_missing(value: Any) -> Any:
+    """An optional field the case leaves out prints as nothing, never as "None": {{ s.tasks }} is enough."""
+    return "" if value is None else value
+
+
 def make_environment() -> DocumentSandbox:
     env = DocumentSandbox(
         autoescape=True,
         undefined=StrictUndefined,
+        finalize=_blank_if_missing,
         loader=FunctionLoader(lambda name: None),  # include/import/extends find nothing: no file is read
         keep_trailing_newline=True,
         auto_reload=False,
