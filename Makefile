@@ -53,6 +53,7 @@ schema: venv
 	$(BIN)/wenping schema > schemas/case.schema.json
 	$(BIN)/python -m service.model.period_schema > schemas/period.schema.json
 	$(BIN)/python -m service.model.docs
+	$(BIN)/python -m service.risk.docs docs/case.md
 	$(BIN)/python -m service.render.contract doc_templates/README.md
 
 # Rewrite the settings table in README.md from service/settings.py.

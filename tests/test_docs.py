@@ -147,3 +147,14 @@ def test_code_cites_the_docs_not_an_outside_contract():
                     cited.append(str(path.relative_to(ROOT)))
     assert OUTSIDE_CONTRACT not in (ROOT / "README.md").read_text("utf-8")
     assert cited == []
+
+
+def test_risk_tables_are_written_from_the_default_profile():
+    from service.risk.docs import tables, with_tables
+    from service.risk.profile import DEFAULT_PROFILE, load_profile
+
+    text = (ROOT / "docs" / "case.md").read_text("utf-8")
+    profile = load_profile(DEFAULT_PROFILE)
+    assert text == with_tables(text, profile), "run make schema"
+    moved = profile.model_copy(update={"degree": [profile.degree[0].model_copy(update={"min": 0.7}), *profile.degree[1:]]})
+    assert "| R ≥ | 0.7 |" in tables(moved)["degrees"] and with_tables(text, moved) != text
