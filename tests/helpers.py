@@ -40,6 +40,11 @@ def manifest(package: bytes) -> dict:
     return json.loads(unzip(package)["manifest.json"])
 
 
+def file_names(package: bytes, kind: str, suffix: str = ".docx") -> list[str]:
+    """The package's file names of ``kind`` (in filing order), read from its manifest, not assumed."""
+    return [f["file"] for f in manifest(package)["files"] if f["kind"] == kind and f["file"].endswith(suffix)]
+
+
 def by_kind(package: bytes, kind: str) -> list[docx.document.Document]:
     files = unzip(package)
     return [open_docx(files[f["file"]]) for f in manifest(package)["files"] if f["kind"] == kind]

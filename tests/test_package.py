@@ -13,7 +13,7 @@ from service.context.documents import MAX_NAME
 from service.generate import generate
 
 from .conftest import BIN, SAMPLE_PATH
-from .helpers import manifest, unzip
+from .helpers import file_names, manifest, unzip
 
 WINDOWS_RESERVED = set('<>:"/\\|?*')
 
@@ -45,8 +45,9 @@ def test_entry_names_safe_and_utf8(case_data):
 
 
 def test_docx_inside_is_deterministic_zip(sample_data):
-    files = unzip(generate(sample_data).data)
-    with zipfile.ZipFile(io.BytesIO(files["05_社会稳定风险评估报告.docx"])) as docx:
+    package = generate(sample_data).data
+    files = unzip(package)
+    with zipfile.ZipFile(io.BytesIO(files[file_names(package, "report")[0]])) as docx:
         names = [i.filename for i in docx.infolist()]
         assert names[0] == "[Content_Types].xml" and len(set(i.date_time for i in docx.infolist())) == 1
 
@@ -86,7 +87,9 @@ def test_cli_only(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     names = sorted(n for n in unzip(target.read_bytes()) if n.endswith(".docx"))
-    assert names == ["00_目录.docx", "01_社会稳定风险评估事项报备表.docx", "03_镇西北片土地整理项目群众代表座谈会纪要.docx",
-                     "04_镇西北片土地整理项目社会稳定风险评估听证会纪要.docx", "05_社会稳定风险评估报告.docx"]
+    full = generate(json.loads(SAMPLE_PATH.read_text("utf-8"))).data
+    chosen = ("index", "filing_form", "minutes", "report")  # each keeps the number it has in the full package
+    assert names == sorted(name for kind in chosen for name in file_names(full, kind))
+    assert [n[:3] for n in names] == ["00_", "01_", "03_", "04_", "05_"]
     bad = subprocess.run([str(BIN / "wenping"), "generate", str(SAMPLE_PATH), "-o", str(target), "--only", "memo"], capture_output=True, text=True)
     assert bad.returncode == 2 and "memo" in bad.stderr

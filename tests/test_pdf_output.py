@@ -15,7 +15,7 @@ from service.generate import generate, render_document
 from service.pdf import Converter, ConverterUnavailable, close_shared_converter
 
 from .conftest import BIN, SAMPLE_PATH
-from .helpers import manifest, unzip
+from .helpers import file_names, manifest, unzip
 
 SC_FACES = {"UMingCN", "WenQuanYiZenHei", "UKaiCN", "LiberationSerif"}
 
@@ -109,7 +109,7 @@ def test_fonts_embedded_simplified_chinese(pdf_package):
 
 
 def test_text_survives_conversion(pdf_package):
-    report = unzip(pdf_package)["05_社会稳定风险评估报告.pdf"]
+    report = unzip(pdf_package)[file_names(pdf_package, "report", ".pdf")[0]]
     text = pdftotext(report).replace("\n", "")
     for expected in ("支持率92.56%", "共梳理意见建议4类，采纳2类、部分采纳1类、不予采纳1类", "一、基本情况", "（一）项目概况"):
         assert expected in text.replace(" ", ""), expected
