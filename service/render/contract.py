@@ -228,14 +228,29 @@ def variables_markdown() -> str:
     return "\n".join(lines)
 
 
-README_START, README_END = "<!-- variables:start -->", "<!-- variables:end -->"
+def kinds_markdown() -> str:
+    """The templates of a set, one row per registered document kind."""
+    rows = ["| 文件 | 文书 | 标题 |", "|---|---|---|"]
+    for kind in DOCUMENT_KINDS:
+        title = kind.title.format(matter="（事项名称）", meeting="（会议名称）") if kind.title else "（按汇报期间生成）"
+        rows.append(f"| `{kind.template}` | {kind.name}{'（每次会议一份）' if kind.per_meeting else ''} | {title} |")
+    return "\n".join(rows) + "\n"
+
+
+README_BLOCKS = {
+    ("<!-- kinds:start -->", "<!-- kinds:end -->"): kinds_markdown,
+    ("<!-- variables:start -->", "<!-- variables:end -->"): variables_markdown,
+}
 
 
 def readme_with_variables(readme: str) -> str:
-    """doc_templates/README.md with its variable reference regenerated from the context models."""
-    head, rest = readme.split(README_START, 1)
-    _, tail = rest.split(README_END, 1)
-    return f"{head}{README_START}\n{variables_markdown()}{README_END}{tail}"
+    """doc_templates/README.md with its list of templates and variable reference regenerated from the registry
+    and the context models."""
+    for (start, end), make in README_BLOCKS.items():
+        head, rest = readme.split(start, 1)
+        _, tail = rest.split(end, 1)
+        readme = f"{head}{start}\n{make()}{end}{tail}"
+    return readme
 
 
 if __name__ == "__main__":  # make schema: rewrite the variable reference of doc_templates/README.md
