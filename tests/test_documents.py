@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from service.generate import generate
@@ -64,7 +66,9 @@ def test_report_figures(package):
     text = kind_text(package, "report")
     for expected in (
         "发放问卷600份，回收584份，回收率97.33%", "有效问卷578份，有效率98.97%",
-        "支持镇西北片土地整理项目的535人，支持率92.56%", "不支持的28人，占4.84%",
+        "1.对“您是否支持实施镇西北片土地整理项目？”一题，选择“支持”的472人，占81.66%；选择“基本支持”的63人，占10.90%；"
+        "选择“不支持”的28人，占4.84%；选择“不了解”的15人，占2.60%。其中选择“支持”“基本支持”的合计535人，支持率92.56%。",
+        "2.对“您最担心项目带来的哪方面问题？”一题，选择“承包地重新划分”的231人，占39.97%；",
         "共梳理意见建议4类，采纳2类、部分采纳1类、不予采纳1类",
         "公示期10天，收到反馈意见23条", "走访群众136户", "共召开座谈会1次、听证会1次，参会人员11人次",
         "共识别出4类4项风险因素", "0.49（较大）", "落实防范化解措施前综合风险指数为0.3740，初始风险等级为中风险",
@@ -86,7 +90,7 @@ def test_stability_plan(package):
 def test_summary(package):
     text = kind_text(package, "summary")
     for expected in (
-        "关于镇西北片土地整理项目社会稳定风险评估工作情况的汇报", "江城市维稳办：", "支持率92.56%",
+        "关于镇西北片土地整理项目社会稳定风险评估工作情况的汇报", "江城市维稳办：", "选择“支持”“基本支持”的占92.56%",
         "共梳理意见建议4类，采纳2类、部分采纳1类、不予采纳1类", "一是个别村组干部", "三是项目完工后开展稳评工作回头看",
         "综合风险指数0.3740，为中风险", "降为0.1030，为低风险", "特此汇报。", "2026年4月15日",
     ):
@@ -111,3 +115,22 @@ def test_manifest(package, sample_data):
         assert hashlib.sha256(files[entry["file"]]).hexdigest() == entry["sha256"]
     assert hashlib.sha256(files["case.json"]).hexdigest() == m["input_sha256"]
     assert json.loads(files["case.json"])["matter"] == sample_data["matter"]
+
+
+def test_survey_is_reported_per_question_as_the_case_marks_it(sample_data):
+    """A closure's terms answered 认可 / 基本认可 / 不认可: the question is quoted with all three counts; support is
+    what the case marks as support, no opposition count is invented from an option's wording, and a question with
+    no support options claims none."""
+    case = copy.deepcopy(sample_data)
+    case["consultation"]["survey"]["questions"] = [
+        {"text": "您是否认可企业关停的补偿方案（可多选）", "multiple": True,
+         "support_answers": ["认可", "基本认可"], "answers": {"认可": 300, "基本认可": 200, "不认可": 78}},
+        {"text": "您的主要顾虑", "answers": {"安置": 400, "其他": 178}},
+    ]
+    text = text_of(by_kind(generate(case).data, "report")[0])
+    assert ("1.对“您是否认可企业关停的补偿方案（可多选）”一题，选择“认可”的300人，占51.90%；选择“基本认可”的200人，"
+            "占34.60%；选择“不认可”的78人，占13.49%。其中选择“认可”“基本认可”的合计500人，支持率86.51%。") in text
+    assert "（多选）" not in text and "不支持的" not in text and "的0人" not in text
+    assert "2.对“您的主要顾虑”一题，选择“安置”的400人，占69.20%；选择“其他”的178人，占30.80%。" in text
+    summary = text_of(by_kind(generate(case).data, "summary")[0])
+    assert "对“您是否认可企业关停的补偿方案（可多选）”选择“认可”“基本认可”的占86.51%" in summary

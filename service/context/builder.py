@@ -49,7 +49,6 @@ from service.context.models import (
 )
 
 PARTICIPANT_ORDER = get_args(m.ParticipantCategory)
-OPPOSE_WORDS = ("不支持", "反对")
 
 
 def md(text: Optional[str]) -> Optional[Md]:
@@ -146,28 +145,31 @@ def plan_ctx(plan: m.Plan) -> PlanCtx:
 # ---------------------------------------------------------- consultation
 
 
+def quoted_options(options: Iterable[str]) -> str:
+    """「“支持”“基本支持”」: options quoted one after another, with no 顿号 between quotation marks (GB/T 15834)."""
+    return "".join(f"“{o}”" for o in options)
+
+
+def question_ctx(no: int, q: m.Question, valid: int) -> QuestionCtx:
+    """One question with every option's count and share. Support is only what the case marks as support: a
+    question without support options claims none, and no option is read as opposition from its wording."""
+    support = sum(q.answers.get(opt, 0) for opt in q.support_answers) if q.support_answers else None
+    return QuestionCtx(
+        no=no,
+        text=q.text,
+        multiple=q.multiple,
+        multiple_note="（多选）" if q.multiple and "多选" not in q.text else None,
+        answers=[AnswerCtx(option=o, count=c, rate=percent(c, valid)) for o, c in q.answers.items()],
+        support_options=quoted_options(q.support_answers) if q.support_answers else None,
+        support_count=support,
+        support_rate=percent(support, valid) if support is not None else None,
+    )
+
+
 def survey_ctx(s: m.Survey) -> SurveyCtx:
-    questions = []
-    # The first question that defines support answers gives the survey's support rate.
-    headline, headline_ctx = None, None
-    for no, q in enumerate(s.questions, 1):
-        support = sum(q.answers.get(opt, 0) for opt in q.support_answers) if q.support_answers else None
-        questions.append(
-            QuestionCtx(
-                no=no,
-                text=q.text,
-                multiple=q.multiple,
-                answers=[AnswerCtx(option=o, count=c, rate=percent(c, s.valid)) for o, c in q.answers.items()],
-                support_count=support,
-                support_rate=percent(support, s.valid) if support is not None else None,
-            )
-        )
-        if support is not None and headline is None:
-            headline, headline_ctx = q, questions[-1]
-    oppose = None
-    if headline is not None:
-        oppose = sum(c for o, c in headline.answers.items() if o.startswith(OPPOSE_WORDS))
-    support_total = headline_ctx.support_count if headline_ctx else None
+    questions = [question_ctx(no, q, s.valid) for no, q in enumerate(s.questions, 1)]
+    # The first question that marks support answers gives the survey's support rate.
+    headline = next((q for q in questions if q.support_count is not None), None)
     return SurveyCtx(
         period=period(s.start, s.end),
         scope=s.scope,
@@ -177,10 +179,9 @@ def survey_ctx(s: m.Survey) -> SurveyCtx:
         response_rate=percent(s.returned, s.issued),
         valid_rate=percent(s.valid, s.returned),
         support_question=headline.text if headline else None,
-        support_count=support_total,
-        support_rate=percent(support_total, s.valid) if support_total is not None else None,
-        oppose_count=oppose,
-        oppose_rate=percent(oppose, s.valid) if oppose is not None else None,
+        support_options=headline.support_options if headline else None,
+        support_count=headline.support_count if headline else None,
+        support_rate=headline.support_rate if headline else None,
         questions=questions,
     )
 

@@ -108,8 +108,10 @@ class QuestionCtx(Ctx):
     no: int = F("题号")
     text: str = F("题目")
     multiple: bool = F("是否多选题")
+    multiple_note: Optional[str] = F("多选题且题目未写明时为「（多选）」", None)
     answers: list[AnswerCtx] = F("各选项")
-    support_count: Optional[int] = F("支持人数（设了支持选项时）", None)
+    support_options: Optional[str] = F("案卷标明表示支持的选项，如「“支持”“基本支持”」（设了支持选项时）", None)
+    support_count: Optional[int] = F("选择表示支持的选项的人数（设了支持选项时）", None)
     support_rate: Optional[str] = F("支持率（设了支持选项时）", None)
 
 
@@ -121,11 +123,10 @@ class SurveyCtx(Ctx):
     valid: int = F("有效问卷（份）")
     response_rate: Optional[str] = F("回收率")
     valid_rate: Optional[str] = F("有效率（有效/回收）")
-    support_question: Optional[str] = F("支持率所依据的题目", None)
-    support_count: Optional[int] = F("支持人数", None)
-    support_rate: Optional[str] = F("支持率", None)
-    oppose_count: Optional[int] = F("反对人数", None)
-    oppose_rate: Optional[str] = F("反对率", None)
+    support_question: Optional[str] = F("支持率所依据的题目（第一个标明了支持选项的题目）", None)
+    support_options: Optional[str] = F("该题表示支持的选项，如「“支持”“基本支持”」", None)
+    support_count: Optional[int] = F("该题选择表示支持的选项的人数", None)
+    support_rate: Optional[str] = F("该题的支持率", None)
     questions: list[QuestionCtx] = F("题目及结果", [])
 
 
