@@ -14,8 +14,8 @@ from pathlib import Path
 import click
 
 from service import __version__
-from service.errors import InputReadError, InvalidInput, OutputWriteError, UsageError, WenpingError
-from service.files import write_atomically
+from service.errors import DiskFull, InputReadError, InvalidInput, OutputWriteError, UsageError, WenpingError
+from service.files import is_disk_full, os_reason, overwritten_input, write_atomically
 from service.generate import generate
 from service.render.contract import check_folder
 from service.render.template_sets import DEFAULT_SET, resolve_template_set
@@ -61,11 +61,22 @@ def _load(path: Path):
         raise CaseReadError(f"{path}：{exc}") from None
 
 
-def _write(target: Path, data: bytes) -> None:
+def _refuse_input(target: Path, inputs: list[Path]) -> None:
+    """``UsageError`` if writing ``target`` would replace one of the ``inputs`` (same file on disk)."""
+    hit = overwritten_input(target, inputs)
+    if hit is not None:
+        same = "" if hit == target else f"（即输入文件 {hit}）"
+        raise UsageError(f"输出文件 {target}{same}是本次的输入文件，写入会覆盖它；请用 -o 指定另一个文件名")
+
+
+def _write(target: Path, data: bytes, inputs: list[Path]) -> None:
+    _refuse_input(target, inputs)  # again: a default name is known only now
     try:
         write_atomically(target, data)
     except OSError as exc:
-        raise OutputWriteError(f"无法写入 {target}（{exc.strerror}）") from None
+        if is_disk_full(exc):
+            raise DiskFull(f"无法写入 {target}（{os_reason(exc)}），未留下不完整的文件；请腾出空间后重试") from None
+        raise OutputWriteError(f"无法写入 {target}（{os_reason(exc)}）") from None
 
 
 class Door:
@@ -137,11 +148,13 @@ def _kinds(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--only", "only", multiple=True, metavar="KIND", help="只生成这些文书，可重复或用逗号分隔：" + "、".join(FILING_KEYS))
 def generate_cmd(file: Path, output: Path | None, pdf: bool, template_set: str | None, only: tuple[str, ...]) -> None:
     """由案卷 FILE 生成报备材料包（zip）。"""
+    if output is not None:
+        _refuse_input(output, [file])
     data = _load(file)
     templates = resolve_template_set(template_set)
     package = generate(data, only=_kinds(only), pdf=pdf, templates=templates)
     target = output or Path(package.file_name)
-    _write(target, package.data)
+    _write(target, package.data, [file])
     for w in package.validation.warnings:
         click.echo(f"提醒：{w.path}：{w.message}", err=True)
     count = sum(1 for f in package.manifest["files"] if f["kind"] not in ("case",))
@@ -193,18 +206,32 @@ def summary_cmd(file: Path, output: Path | None, pdf: bool) -> None:
         raise UsageError(f"输出文件 {output} 应以 .docx 或 .pdf 结尾")
     pdf_only = output is not None and output.suffix.lower() == ".pdf"
     data = _load(file)
+    inputs = _period_inputs(file, data)
+    if output is not None:
+        _refuse_input(output, inputs)
+        if pdf and not pdf_only:
+            _refuse_input(output.with_suffix(".pdf"), inputs)
     report = build_period_report(data, pdf=pdf or pdf_only, base_dir=file.parent)
     if pdf_only:
         targets = [(output, report.pdf)]
     else:
         docx_target = output or Path(report.file_name(".docx"))
         targets = [(docx_target, report.docx)] + ([(docx_target.with_suffix(".pdf"), report.pdf)] if pdf else [])
+    for target, _ in targets:
+        _refuse_input(target, inputs)  # every target before the first is written
     for target, payload in targets:
-        _write(target, payload)
+        _write(target, payload, inputs)
     for w in report.warnings:
         click.echo(f"提醒：{w.path}：{w.message}", err=True)
     outcome = report.context.outcome
     click.echo(f"已生成 {'、'.join(str(t) for t, _ in targets)}（{outcome.count}个事项：{outcome.final_levels_text}）")
+
+
+def _period_inputs(file: Path, data) -> list[Path]:
+    """PERIOD.json and the case files it names (relative to its folder), none of which may be overwritten."""
+    cases = data.get("cases") if isinstance(data, dict) else None
+    named = [file.parent / entry for entry in (cases if isinstance(cases, list) else []) if isinstance(entry, str) and entry.strip()]
+    return [file, *named]
 
 
 @main.group("templates")

@@ -99,3 +99,20 @@ class OutputWriteError(WenpingError):
     status = 500
     title = "输出无法写入"
     internal = True
+
+
+class DiskFull(WenpingError):
+    """No space left (ENOSPC) or the disk quota used up (EDQUOT) while generating or writing.
+
+    The message names where, for the operator and the CLI user; a remote client is told only that
+    the server is short of space (503: it passes once the operator frees some).
+    """
+
+    code = "disk-full"
+    status = 503
+    title = "磁盘空间不足"
+    headers = {"Retry-After": "60"}
+
+    @property
+    def detail(self) -> str:
+        return "服务器磁盘空间不足，未生成材料。请稍后重试，或联系系统管理员。"

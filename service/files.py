@@ -8,10 +8,40 @@ of a writer killed outright are recognised (see ``temp_name``).
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 from pathlib import Path
 
 TEMP_SUFFIX = ".wenping-part"
+
+
+#: The errors of a full disk: no space left, or the user's disk quota used up.
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True for an ``OSError`` saying the disk (or the quota) is full."""
+    return isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRNOS
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an ``OSError`` happened, in Chinese where the user can act on it (full disk, quota, permission)."""
+    if exc.errno == errno.ENOSPC:
+        return "磁盘空间不足"
+    if exc.errno == errno.EDQUOT:
+        return "磁盘配额已用完"
+    if isinstance(exc, PermissionError):
+        return "没有权限"
+    return exc.strerror or str(exc)
+
+
+def free_space(folder: Path | str) -> int | None:
+    """Bytes free for an ordinary user in the file system of ``folder``; None if it cannot be told."""
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
 
 
 def temp_name(final: str, pid: int | str) -> str:
@@ -41,3 +71,26 @@ def write_atomically(target: Path, data: bytes) -> None:
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file ``path`` names after following symlinks; None if there is none.
+
+    Two paths with one identity are one file, however they are spelled (``./a``, a symlink, a hard link).
+    """
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """True if ``a`` and ``b`` both exist and are one file (compared by device and inode)."""
+    ident = file_identity(a)
+    return ident is not None and ident == file_identity(b)
+
+
+def overwritten_input(target: Path, inputs: list[Path]) -> Path | None:
+    """The input that writing ``target`` would replace, if any."""
+    return next((i for i in inputs if same_file(target, i)), None)

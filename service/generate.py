@@ -11,11 +11,11 @@ from typing import Any, Iterable, Optional
 
 from service.context.builder import build_case_context
 from service.errors import InvalidInput, WenpingError
-from service.context.documents import PlannedDocument, index_document, plan_documents
+from service.context.documents import PlannedDocument, index_document, plan_documents, safe_file_name
 from service.context.registry import FILING_KEYS, INDEX
 from service.pdf.assemble import MERGED_NAME, Part, PdfInfo, merge, normalise, page_count, page_ranges
 from service.package.archive import Manifest, PackageFile, build_zip, canonical_case_json, sha256
-from service.pdf import Converter, shared_converter
+from service.pdf import Converter, Deadline, shared_converter
 from service.risk.profile import active_profile
 from service.render.template_sets import TemplateSet, default_set
 from service.checks.validation import Validation, validate
@@ -84,9 +84,11 @@ def pdf_info(doc: PlannedDocument) -> PdfInfo:
     return PdfInfo(props.title, props.author, props.subject, props.keywords, doc.issued_on)
 
 
-def convert_all(converter: Converter, docs: list[PlannedDocument], files: list[PackageFile]) -> list[PackageFile]:
-    """Each document's PDF, with fixed information and its page count."""
-    pdfs = converter.convert_many([(f.title, f.data) for f in files])
+def convert_all(
+    converter: Converter, docs: list[PlannedDocument], files: list[PackageFile], deadline: Optional[Deadline] = None
+) -> list[PackageFile]:
+    """Each document's PDF, with fixed information and its page count (all done by ``deadline``)."""
+    pdfs = converter.convert_many([(f.title, f.data) for f in files], deadline)
     result = []
     for doc, file, raw in zip(docs, files, pdfs):
         pdf = normalise(raw, pdf_info(doc), file.data)
@@ -94,14 +96,16 @@ def convert_all(converter: Converter, docs: list[PlannedDocument], files: list[P
     return result
 
 
-def paged_index(prepared: Prepared, pdfs: list[PackageFile], templates: TemplateSet, converter: Converter):
+def paged_index(
+    prepared: Prepared, pdfs: list[PackageFile], templates: TemplateSet, converter: Converter, deadline: Deadline
+):
     """The 目录 listing page ranges of the merged file; re-made if its own length moves them."""
     index_pages = 1
     for _ in range(3):
         ranges = page_ranges(index_pages + 1, [p.pages for p in pdfs])
         doc = index_document(prepared.validation.case, prepared.context, prepared.documents, ".pdf", pages=ranges)
         docx = render_docx(doc, templates)
-        (pdf,) = convert_all(converter, [doc], [docx])
+        (pdf,) = convert_all(converter, [doc], [docx], deadline)
         if pdf.pages == index_pages:
             break
         index_pages = pdf.pages
@@ -119,7 +123,8 @@ def generate(
     """The complete filing package of one case, as zip bytes and its manifest.
 
     With ``pdf`` every document also comes as PDF, and 稳评报备材料.pdf joins them
-    behind a 目录 page; conversion errors (``service.pdf.ConversionError``) propagate.
+    behind a 目录 page; conversion errors (``service.pdf.ConversionError``) propagate. All PDF
+    conversion of the package ends by one deadline (``WENPING_PDF_DEADLINE``), else ``ConversionTimeout``.
     """
     templates = templates or default_set()
     prepared = prepare(data, only)
@@ -128,8 +133,9 @@ def generate(
     docx_files = [render_docx(doc, templates) for doc in docs]
     if pdf:
         converter = converter or shared_converter()
-        pdf_files = convert_all(converter, docs, docx_files)
-        index_docx, index_pdf = paged_index(prepared, pdf_files, templates, converter)
+        deadline = converter.deadline_from_now()  # one for the whole package, however many documents
+        pdf_files = convert_all(converter, docs, docx_files, deadline)
+        index_docx, index_pdf = paged_index(prepared, pdf_files, templates, converter, deadline)
         merged = merge(
             Part(index_pdf.title, INDEX.key, index_pdf.data),
             [Part(p.title, p.kind, p.data) for p in pdf_files],
@@ -152,7 +158,7 @@ def generate(
         risk=prepared.validation.assessment.summary(),
     )
     zip_bytes = build_zip(files, manifest, prepared.case_json, case.filing.filed_on)
-    return Package(zip_bytes, f"{case.case_id}_稳评报备材料.zip", json.loads(manifest.to_json()), prepared.validation)
+    return Package(zip_bytes, safe_file_name(f"{case.case_id}_稳评报备材料", ".zip"), json.loads(manifest.to_json()), prepared.validation)
 
 
 def render_document(

@@ -32,6 +32,8 @@ from service.errors import SettingError
 ENV_PREFIX = "WENPING_"
 DEFAULT_MAX_BODY = 5 * 1024 * 1024
 DEFAULT_UNO_PYTHON = "/usr/bin/python3"
+DEFAULT_MIN_FREE_SPACE = 64 * 1024 * 1024
+PDF_DEADLINE_FACTOR = 3  # WENPING_PDF_DEADLINE unset: this many times WENPING_PDF_TIMEOUT
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
@@ -153,6 +155,20 @@ class Settings(BaseSettings):
         description="一份文档转换为 PDF 最多用的秒数，超过则重试一次，仍超时即报错",
         json_schema_extra=_doc("秒数", "60"),
     )
+    pdf_deadline: Optional[float] = Field(
+        default=None,
+        gt=0,
+        allow_inf_nan=False,
+        description="一次请求（一个材料包）的全部 PDF 转换（各份文档、重试、重启 LibreOffice）最多用的秒数，"
+        "超过即停止并报超时（HTTP 504）",
+        json_schema_extra=_doc("秒数", "WENPING_PDF_TIMEOUT 的 3 倍"),
+    )
+    min_free_space: int = Field(
+        default=DEFAULT_MIN_FREE_SPACE,
+        description="临时文件夹（TMPDIR）所在磁盘至少应有的空闲空间：不足时 /readyz 答 503，"
+        "PDF 转换失败时报磁盘空间不足",
+        json_schema_extra=_doc("大小（字节数，或如 64M、1G）", "64M"),
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -167,7 +183,7 @@ class Settings(BaseSettings):
     def _split_keys(cls, value: Any) -> tuple[str, ...]:
         return parse_keys(value)
 
-    @field_validator("max_body", mode="before")
+    @field_validator("max_body", "min_free_space", mode="before")
     @classmethod
     def _parse_size(cls, value: Any) -> int:
         return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else parse_size(value)
@@ -194,11 +210,17 @@ class Settings(BaseSettings):
         """The keys themselves, for comparing with a request's key; never print them."""
         return tuple(key.get_secret_value() for key in self.api_keys)
 
+    def pdf_deadline_seconds(self) -> float:
+        """The bound on all PDF conversion of one request: ``WENPING_PDF_DEADLINE``, else 3 × the timeout."""
+        return self.pdf_deadline or PDF_DEADLINE_FACTOR * self.pdf_timeout
+
     def pdf_options(self) -> dict[str, Any]:
         """What the PDF converter takes from the settings."""
         return {
             "pool_size": self.pdf_workers,
             "timeout": self.pdf_timeout,
+            "deadline": self.pdf_deadline_seconds(),
+            "min_free_space": self.min_free_space,
             "soffice": self.soffice,
             "python": self.uno_python,
         }
@@ -279,7 +301,7 @@ def show_value(field: str, value: Any) -> str:
     """A setting's value for a person; secrets masked."""
     if field in SECRET_FIELDS:
         return f"已设置 {len(value)} 个（已隐藏）" if value else "未设置"
-    if field == "max_body":
+    if field in ("max_body", "min_free_space"):
         return format_size(value)
     if isinstance(value, tuple):
         return os.pathsep.join(str(v) for v in value) if value else "未设置"

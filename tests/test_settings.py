@@ -60,6 +60,8 @@ def test_defaults(clean):
     assert (settings.soffice, settings.uno_python) == ("soffice", "/usr/bin/python3")
     assert settings.pdf_workers == min(2, os.cpu_count() or 1)
     assert settings.pdf_timeout == 60
+    assert settings.pdf_deadline_seconds() == 180  # 3 × the timeout
+    assert settings.min_free_space == 64 * 1024 * 1024
     assert settings.model_fields_set == set()
 
 
@@ -74,6 +76,8 @@ def test_every_variable_is_read_from_the_environment(clean, tmp_path):
         "WENPING_UNO_PYTHON": "/opt/lo/program/python",
         "WENPING_PDF_WORKERS": " 3 ",
         "WENPING_PDF_TIMEOUT": "12.5",
+        "WENPING_PDF_DEADLINE": "40",
+        "WENPING_MIN_FREE_SPACE": "16M",
     }
     assert sorted(values) == sorted(EVERY_VARIABLE)  # a new setting needs a line here
     for name, value in values.items():
@@ -88,6 +92,8 @@ def test_every_variable_is_read_from_the_environment(clean, tmp_path):
     assert settings.uno_python == "/opt/lo/program/python"
     assert settings.pdf_workers == 3
     assert settings.pdf_timeout == 12.5
+    assert settings.pdf_deadline == settings.pdf_deadline_seconds() == 40
+    assert settings.min_free_space == 16 * 1024 * 1024
     assert {f"WENPING_{f.upper()}" for f in settings.model_fields_set} == set(values)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from service.batch.errors import BatchError
+from service.context.documents import cut_utf8, safe_file_name, visible
 
 
 def expand_inputs(inputs: Iterable[str | os.PathLike], skip: Iterable[Path] = ()) -> list[Path]:
@@ -140,14 +141,23 @@ def plan_names(items: list[CaseInput]) -> list[str]:
     return notes
 
 
+#: A suffix is cut to this many UTF-8 bytes, so that it fits in an output name (see ``output_name``).
+MAX_SUFFIX_BYTES = 60
+
+
 def _safe_suffix(stem: str) -> str:
-    cleaned = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem).strip("._")
-    return cleaned or "case"
+    cleaned = "".join(c if c.isalnum() or c in "-_." else "_" for c in visible(stem)).strip("._")
+    return cut_utf8(cleaned, MAX_SUFFIX_BYTES).rstrip("._") or "case"
 
 
 def output_name(file_name: str, suffix: str) -> str:
-    """``X_稳评报备材料.zip`` → ``X_稳评报备材料_<suffix>.zip`` (unchanged without a suffix)."""
-    if not suffix:
-        return file_name
+    """``X_稳评报备材料.zip`` → ``X_稳评报备材料_<suffix>.zip`` (unchanged without a suffix).
+
+    Made by ``safe_file_name``: at most 200 UTF-8 bytes, the stem cut, the suffix kept (it is
+    what tells two packages of one case id apart).
+    """
     stem, dot, ext = file_name.rpartition(".")
-    return f"{stem}_{suffix}.{ext}" if dot else f"{file_name}_{suffix}"
+    if not dot:
+        stem, ext = file_name, ""
+    tail = (f"_{suffix}" if suffix else "") + (f".{ext}" if ext else "")
+    return safe_file_name(stem, tail)

@@ -25,7 +25,7 @@ from service.batch.progress import Progress
 from service.batch.report import REPORT_CSV, REPORT_JSON, BatchReport, CaseRecord, write_reports
 from service.batch.state import STATE_NAME, case_key, fingerprint, load_state, save_state, unchanged
 from service.batch.worker import SIGMASK, generate_one, init_worker
-from service.files import temp_name, temp_owner
+from service.files import os_reason, overwritten_input, temp_name, temp_owner
 
 
 class _Stop:
@@ -115,6 +115,7 @@ def run_batch(
         raise BatchError(f"{outdir} 不是文件夹")
     own_files = [outdir / REPORT_CSV, outdir / REPORT_JSON, outdir / STATE_NAME]
     items = [CaseInput(i, p) for i, p in enumerate(expand_inputs(inputs, skip=own_files))]
+    _refuse_overwriting_inputs(own_files, [item.path for item in items])
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -126,6 +127,7 @@ def run_batch(
         for item in items:
             read_input(item)
         notes = plan_names(items)
+        input_paths = [item.path for item in items]
         state_path = outdir / STATE_NAME
         state = load_state(state_path)
         total = len(items)
@@ -145,12 +147,10 @@ def run_batch(
                                 seconds=result["seconds"], errors=result["errors"], note=item.suffix_note())
             if record.status == "ok":
                 name, temp = result["output"], Path(result["temp"])
-                try:
-                    os.replace(temp, outdir / name)
-                except OSError as exc:
-                    temp.unlink(missing_ok=True)
+                problem = _place(temp, outdir / name, input_paths)
+                if problem is not None:
                     record.status = "failed"
-                    record.errors = [{"path": "", "message": f"无法写入 {outdir / name}（{exc.strerror or exc}）"}]
+                    record.errors = [{"path": "", "message": problem}]
                 else:
                     record.output = name
                     state[item.state_key] = {
@@ -189,8 +189,33 @@ def run_batch(
             save_state(state_path, state)
             write_reports(report)
         except OSError as exc:
-            raise BatchError(f"无法在 {outdir} 中写入报告（{exc.strerror or exc}）") from exc
+            raise BatchError(f"无法在 {outdir} 中写入报告（{os_reason(exc)}）") from exc
     return report
+
+
+def _place(temp: Path, target: Path, inputs: list[Path]) -> Optional[str]:
+    """Rename a worker's temporary zip to ``target``; the reason (Chinese) if it cannot be.
+
+    Never over an input: a case file whose name is a package's name keeps its content.
+    """
+    hit = overwritten_input(target, inputs)
+    if hit is not None:
+        temp.unlink(missing_ok=True)
+        return f"输出文件 {target} 是输入文件 {hit}，没有覆盖它；请换一个输出文件夹（-o）"
+    try:
+        os.replace(temp, target)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        return f"无法写入 {target}（{os_reason(exc)}）"
+    return None
+
+
+def _refuse_overwriting_inputs(own_files: list[Path], inputs: list[Path]) -> None:
+    """``BatchError`` if a file the batch writes (its reports, its state) is one of its inputs."""
+    for own in own_files:
+        hit = overwritten_input(own, inputs)
+        if hit is not None:
+            raise BatchError(f"输入文件 {hit} 就是批量任务要写的 {own}，会被覆盖；请换一个输出文件夹（-o）")
 
 
 def _settings_fingerprint(template_set: Optional[str], pdf: bool) -> bytes:

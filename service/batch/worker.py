@@ -20,7 +20,7 @@ from typing import Any, Optional
 
 from service.batch.inputs import os_problem, output_name
 from service.errors import InvalidInput, WenpingError
-from service.files import temp_name, write_synced
+from service.files import os_reason, temp_name, write_synced
 
 SIGMASK = hasattr(signal, "pthread_sigmask")
 
@@ -117,7 +117,7 @@ def generate_one(path: str, pdf: bool, outdir: str, suffix: str) -> dict:
         write_synced(temp, package.data)
     except OSError as exc:
         temp.unlink(missing_ok=True)
-        message = f"无法写入 {temp.parent}（{exc.strerror or exc}）"
+        message = f"无法写入 {temp.parent}（{os_reason(exc)}）"
         return done("failed", [{"path": "", "message": message}], input_sha256=input_sha256)
     return done(
         "ok",

@@ -17,6 +17,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from service.checks.fonts import uncovered_characters
 from service.checks.rules import Issue, check_case
 from service.errors import InputReadError
 from service.model.case import Case, Risk
@@ -88,6 +89,7 @@ def validate(data: Any, profile: Optional[RiskProfile] = None) -> Validation:
     except WeightError as exc:
         weight_error = exc
     errors, warnings = check_case(case, assessment, weight_error)
+    warnings += uncovered_characters(case)
     return Validation(case, errors, warnings, assessment)
 
 

@@ -8,6 +8,7 @@ own context, title, file name and document properties.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Optional
@@ -17,14 +18,31 @@ from service.context.models import CaseContext, DocCtx, IndexContext, IndexEntry
 from service.context.registry import FILING, INDEX, DocumentKind, kind as kind_of
 from service.model.case import Case
 
-_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f\u2028\u2029]')
 MAX_NAME = 120
+#: Linux file systems hold at most 255 bytes per name; ``unzip`` adds nothing, but a folder a user
+#: unpacks into may add a prefix: keep well below.
+MAX_NAME_BYTES = 200
+
+
+def visible(text: str) -> str:
+    """``text`` without format characters (Unicode category Cf): the bidi controls (U+202A–202E,
+    U+2066–2069, U+200E/F, U+061C) that make a name ending ``gpj.exe`` read as ``exe.jpg``, and the
+    zero-width ones (U+200B–200D, U+2060, U+FEFF) that make two equal-looking names differ."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
+def cut_utf8(text: str, limit: int) -> str:
+    """The longest start of ``text`` whose UTF-8 form has at most ``limit`` bytes (never half a character)."""
+    return text.encode("utf-8")[: max(limit, 0)].decode("utf-8", "ignore")
 
 
 def safe_file_name(stem: str, suffix: str) -> str:
-    """A file name any Windows can hold: no reserved characters, at most 120 characters."""
-    clean = _UNSAFE.sub("_", stem).strip(" .") or "文档"
-    return clean[: MAX_NAME - len(suffix)] + suffix
+    """A file name any Windows and Linux can hold: no reserved or invisible characters, at most
+    120 characters and 200 UTF-8 bytes; the stem is cut (on a character boundary), never ``suffix``."""
+    clean = _UNSAFE.sub("_", visible(stem)).strip(" .") or "文档"
+    clean = cut_utf8(clean[: MAX_NAME - len(suffix)], MAX_NAME_BYTES - len(suffix.encode("utf-8")))
+    return (clean.rstrip(" .") or "文档") + suffix
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ Python (Debian's ``python3-uno``), with a private profile and ``fonts.conf`` map
 the official Chinese font names (仿宋_GB2312, 黑体, 楷体_GB2312, 方正小标宋简体, …)
 to Simplified-Chinese faces installed from Debian packages. Every conversion has a
 timeout; a hung or crashed LibreOffice is killed and replaced, and the document is
-retried once.
+retried once; all the conversion of one request has one deadline (``Deadline``).
 
     with Converter.from_settings(settings) as conv:   # WENPING_PDF_WORKERS, WENPING_PDF_TIMEOUT
         pdf = conv.convert(docx_bytes, "风险评估报告")
@@ -23,6 +23,7 @@ from service.pdf.converter import (
     ConversionTimeout,
     Converter,
     ConverterUnavailable,
+    Deadline,
 )
 
 from service.pdf.shared import close_shared_converter, shared_converter
@@ -32,6 +33,7 @@ __all__ = [
     "ConversionError",
     "ConversionTimeout",
     "ConverterUnavailable",
+    "Deadline",
     "shared_converter",
     "close_shared_converter",
 ]

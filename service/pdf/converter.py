@@ -27,7 +27,8 @@ import weakref
 from pathlib import Path
 from typing import Sequence
 
-from service.errors import WenpingError
+from service.errors import DiskFull, WenpingError
+from service.files import free_space, is_disk_full, os_reason
 from service.pdf import uno_worker
 from service.settings import Settings, current_settings
 
@@ -345,6 +346,22 @@ class _Worker:
             self._buffer += chunk
 
 
+class Deadline:
+    """A point in time (monotonic clock) by which everything of one request must be done."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        return self.at - time.monotonic()
+
+    def bound(self, timeout: float) -> float:
+        """``timeout``, or less if the deadline comes first (never below a moment, so that a
+        wait still ends with a time-out rather than an error of its own)."""
+        return max(0.01, min(timeout, self.remaining()))
+
+
 class _Slot:
     def __init__(self, index: int) -> None:
         self.index = index
@@ -380,7 +397,11 @@ class Converter:
     ``timeout`` bounds one conversion attempt on a running worker (seconds);
     ``start_timeout`` bounds starting a worker (default: ``max(timeout, 30)``).
     A failed attempt is retried once, on a fresh worker if the old one crashed or
-    hung. ``soffice`` / ``python`` default to the process's settings (``WENPING_SOFFICE`` /
+    hung. ``deadline`` bounds everything one call does (``convert``, ``convert_many``: waiting
+    for a worker, starting it, every attempt; default ``3 × timeout``); a caller making several
+    calls for one request passes them one ``Deadline`` (see ``deadline_from_now``).
+    ``min_free_space``: when an attempt fails and the temporary folder has less free space than
+    this (bytes), the failure is the disk's (``DiskFull``), and is not retried. ``soffice`` / ``python`` default to the process's settings (``WENPING_SOFFICE`` /
     ``WENPING_UNO_PYTHON``: ``soffice`` on PATH and ``/usr/bin/python3``). ``worker_command`` replaces
     ``[python, uno_worker.py]`` (a hook for tests and diagnostics).
 
@@ -399,6 +420,8 @@ class Converter:
         python: str | None = None,
         worker_command: Sequence[str] | None = None,
         max_jobs_per_worker: int = 200,
+        deadline: float | None = None,
+        min_free_space: int = 64 * 1024 * 1024,
     ) -> None:
         if pool_size < 1:
             raise ValueError("pool_size must be at least 1")
@@ -407,6 +430,10 @@ class Converter:
         self.pool_size = int(pool_size)
         self.timeout = float(timeout)
         self.start_timeout = float(start_timeout) if start_timeout else max(self.timeout, 30.0)
+        if deadline is not None and deadline <= 0:
+            raise ValueError("deadline must be positive")
+        self.deadline = float(deadline) if deadline else 3 * self.timeout
+        self.min_free_space = int(min_free_space)
         self.max_jobs_per_worker = max_jobs_per_worker
         if not (soffice and python):
             settings = current_settings()  # no door handed them down: the process's settings
@@ -461,8 +488,17 @@ class Converter:
             return False
         return True
 
-    def convert(self, docx: bytes, name: str) -> bytes:
-        """Convert one .docx (bytes) to PDF (bytes). ``name`` is only used in errors."""
+    def deadline_from_now(self) -> "Deadline":
+        """One deadline (``self.deadline`` seconds from now) for all the calls of one request."""
+        return Deadline(self.deadline)
+
+    def convert(self, docx: bytes, name: str, deadline: "Deadline | None" = None) -> bytes:
+        """Convert one .docx (bytes) to PDF (bytes). ``name`` is only used in errors.
+
+        ``deadline``: when all conversion of the request must be done (default: ``self.deadline``
+        seconds from now); past it, ``ConversionTimeout``.
+        """
+        deadline = deadline or self.deadline_from_now()
         if not isinstance(docx, (bytes, bytearray, memoryview)):
             raise TypeError("docx must be bytes")
         docx = bytes(docx)
@@ -477,25 +513,27 @@ class Converter:
                 f"无法将文档「{name}」转换为 PDF：{exc}。请安装：{INSTALL_HINT}（{ENV_HINT}）",
                 document=name,
             ) from None
-        slot = self._acquire(name)
+        slot = self._acquire(name, deadline)
         try:
-            return self._convert_on(slot, docx, name, soffice, command)
+            return self._convert_on(slot, docx, name, soffice, command, deadline)
         finally:
             self._release(slot)
 
-    def convert_many(self, items: list[tuple[str, bytes]]) -> list[bytes]:
+    def convert_many(self, items: list[tuple[str, bytes]], deadline: "Deadline | None" = None) -> list[bytes]:
         """Convert (name, docx) pairs, up to ``pool_size`` at once; PDFs in input order.
 
-        All documents are attempted; the first failure (in input order) is raised.
+        All documents are attempted (until the one ``deadline`` of them all, by default
+        ``self.deadline`` seconds from now); the first failure (in input order) is raised.
         """
         items = list(items)
         if not items:
             return []
+        deadline = deadline or self.deadline_from_now()
         if len(items) == 1 or self.pool_size == 1:
-            return [self.convert(docx, name) for name, docx in items]
+            return [self.convert(docx, name, deadline) for name, docx in items]
         width = min(self.pool_size, len(items))
         with concurrent.futures.ThreadPoolExecutor(width, thread_name_prefix="wenping-pdf") as ex:
-            futures = [ex.submit(self.convert, docx, name) for name, docx in items]
+            futures = [ex.submit(self.convert, docx, name, deadline) for name, docx in items]
             concurrent.futures.wait(futures)
         return [f.result() for f in futures]
 
@@ -505,10 +543,11 @@ class Converter:
             soffice, command = self._check_available()
         except _Unavailable as exc:
             raise ConverterUnavailable(f"PDF 转换不可用：{exc}。请安装：{INSTALL_HINT}（{ENV_HINT}）")
-        slots = [self._acquire("") for _ in range(self.pool_size)]
+        deadline = Deadline(self.start_timeout + self.timeout)
+        slots = [self._acquire("", deadline) for _ in range(self.pool_size)]
         try:
             with concurrent.futures.ThreadPoolExecutor(self.pool_size) as ex:
-                list(ex.map(lambda s: self._ensure_worker(s, soffice, command), slots))
+                list(ex.map(lambda s: self._ensure_worker(s, soffice, command, deadline), slots))
         finally:
             for slot in slots:
                 self._release(slot)
@@ -596,7 +635,7 @@ class Converter:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         return env
 
-    def _acquire(self, name: str) -> _Slot:
+    def _acquire(self, name: str, deadline: "Deadline") -> _Slot:
         with self._cond:
             while True:
                 if self._closed:
@@ -607,7 +646,9 @@ class Converter:
                     slot = self._free.pop()
                     self._busy.add(slot)
                     return slot
-                self._cond.wait()
+                if deadline.remaining() <= 0:
+                    raise self._past_deadline(name, "一直在等待空闲的 LibreOffice")
+                self._cond.wait(deadline.remaining())
 
     def _release(self, slot: _Slot) -> None:
         with self._cond:
@@ -616,7 +657,7 @@ class Converter:
                 self._free.append(slot)
                 self._cond.notify()
 
-    def _ensure_worker(self, slot: _Slot, soffice: str, command: list[str]) -> _Worker:
+    def _ensure_worker(self, slot: _Slot, soffice: str, command: list[str], deadline: "Deadline") -> _Worker:
         worker = slot.worker
         if worker is not None and worker.alive() and worker.jobs_done < self.max_jobs_per_worker:
             return worker
@@ -635,7 +676,7 @@ class Converter:
             worker.spawn(self.start_timeout)
             slot.worker = worker
         try:
-            worker.wait_ready(self.start_timeout)
+            worker.wait_ready(deadline.bound(self.start_timeout))
         except BaseException:
             self._discard(slot)
             raise
@@ -648,35 +689,68 @@ class Converter:
             worker.close(2.0) if graceful else worker.kill()
 
     def _convert_on(
-        self, slot: _Slot, docx: bytes, name: str, soffice: str, command: list[str]
+        self, slot: _Slot, docx: bytes, name: str, soffice: str, command: list[str], deadline: "Deadline"
     ) -> bytes:
         failures: list[_AttemptFailed] = []
         for _attempt in range(2):
+            if deadline.remaining() <= 0:
+                raise self._past_deadline(name, f"已尝试 {len(failures)} 次" if failures else "尚未开始转换")
             try:
-                worker = self._ensure_worker(slot, soffice, command)
-                return worker.convert(docx, self.timeout)
+                worker = self._ensure_worker(slot, soffice, command, deadline)
+                return worker.convert(docx, deadline.bound(self.timeout))
             except _Unavailable as exc:
                 raise ConverterUnavailable(
                     f"无法将文档「{name}」转换为 PDF：{exc}。请安装：{INSTALL_HINT}（{ENV_HINT}）",
                     document=name,
                 ) from None
+            except OSError as exc:  # our own files: the job's .docx, the worker's folder and log
+                if is_disk_full(exc):
+                    raise self._disk_full(name, os_reason(exc)) from None
+                failures.append(_WorkerCrashed(f"无法写入临时文件（{os_reason(exc)}）"))
+                self._discard(slot)
             except _AttemptFailed as exc:
                 failures.append(exc)
                 if exc.replace:
                     self._discard(slot)
-                if self._closed:
-                    break
+                if self._disk_low():  # LibreOffice could not write its profile or the PDF
+                    raise self._disk_full(name, f"{exc}") from None
+            if self._closed:
+                break
         last = failures[-1] if failures else _WorkerCrashed("PDF 转换器已关闭")
         if self._closed:
             raise ConverterUnavailable(
                 f"无法将文档「{name}」转换为 PDF：PDF 转换器已关闭", document=name
             )
+        if isinstance(last, _WorkerTimeout) and deadline.remaining() <= 0:
+            raise self._past_deadline(name, f"{last}")
         tried = "（已重试一次）" if len(failures) > 1 else ""
         if isinstance(last, _WorkerTimeout):
             raise ConversionTimeout(
                 f"文档「{name}」转换 PDF 超时：{last}{tried}", document=name
             )
         raise ConversionError(f"文档「{name}」转换 PDF 失败：{last}{tried}", document=name)
+
+    def _past_deadline(self, name: str, what: str) -> ConversionTimeout:
+        return ConversionTimeout(
+            f"文档「{name}」转换 PDF 超时：本次请求的 PDF 转换总时限 {self.deadline:g} 秒"
+            f"（WENPING_PDF_DEADLINE）已到（{what}）",
+            document=name,
+        )
+
+    def _temp_folder(self) -> Path:
+        return self._root or Path(tempfile.gettempdir())
+
+    def _disk_low(self) -> bool:
+        free = free_space(self._temp_folder())
+        return free is not None and free < self.min_free_space
+
+    def _disk_full(self, name: str, reason: str) -> DiskFull:
+        free = free_space(self._temp_folder())
+        left = f"，只剩 {free // 1024} KB" if free is not None else ""
+        return DiskFull(
+            f"文档「{name}」转换 PDF 失败：临时文件夹 {self._temp_folder()} 所在磁盘空间不足{left}"
+            f"（低于 WENPING_MIN_FREE_SPACE；{reason}）。请腾出空间后重试"
+        )
 
     def _forget_after_fork(self) -> None:
         """Called in a forked child: the workers belong to the parent."""

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from flask import Response
 
+from service.context.documents import safe_file_name
 from service.generate import Package, generate, render_document
 from service.package.archive import PackageFile
 from service.render.template_sets import TemplateSet, resolve_template_set
@@ -78,8 +79,17 @@ def ascii_fallback(name: str, default_stem: str = "wenping") -> str:
     return f"{clean}.{ext}" if ext else clean
 
 
+def download_name(name: str) -> str:
+    """``name`` as ``safe_file_name`` makes it: no bidi or zero-width characters, at most 200 UTF-8 bytes."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not ext.isascii() or not ext.isalnum():
+        stem, ext = name, ""
+    return safe_file_name(stem, f".{ext}" if ext else "")
+
+
 def content_disposition(name: str, fallback: Optional[str] = None) -> str:
     """RFC 6266: ``attachment; filename="ascii"; filename*=UTF-8''percent-encoded``."""
+    name = download_name(name)
     fallback = fallback or ascii_fallback(name)
     fallback = fallback.replace("\\", "_").replace('"', "_")
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -1,4 +1,4 @@
-"""Can this process make PDFs? Asked by ``/readyz`` and the form; never raises.
+"""Can this process make PDFs, is there disk space? Asked by ``/readyz`` and the form; never raises.
 
 Wraps ``service.pdf.shared_converter().ready()`` (the converter generation
 itself uses) defensively: if the PDF stage cannot
@@ -10,6 +10,7 @@ A negative answer is remembered for a few seconds so that a probe hammering
 from __future__ import annotations
 
 import logging
+import tempfile
 import threading
 import time
 from typing import Any, Optional
@@ -52,6 +53,30 @@ def pdf_ready() -> bool:
             ready = False
         _last_negative = None if ready else time.monotonic()
         return ready
+
+
+def disk_problem() -> Optional[str]:
+    """Why generation would fail for want of disk space (Chinese), or None.
+
+    Looks at the temporary folder (``TMPDIR``), where the PDF workers keep their LibreOffice
+    profiles and documents, against ``WENPING_MIN_FREE_SPACE``.
+    """
+    from service.files import free_space
+    from service.settings import current_settings, format_size
+
+    try:
+        threshold = current_settings().min_free_space
+    except Exception as exc:  # a bad setting: reported by the pipeline itself
+        log.warning("disk check skipped: %s", type(exc).__name__)
+        return None
+    folder = tempfile.gettempdir()
+    free = free_space(folder)
+    if free is None or free >= threshold:
+        return None
+    return (
+        f"临时文件夹所在磁盘空间不足：只剩 {free // 1024} KB，低于 WENPING_MIN_FREE_SPACE（{format_size(threshold)}），"
+        "生成材料可能失败"
+    )
 
 
 def reset() -> None:
