@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from cases import sample_case  # noqa: E402
 from service.generate import generate  # noqa: E402
-from service.pdf import Converter  # noqa: E402
+from service.pdf import new_converter  # noqa: E402
 
 DOCX_PER_CLIENT = int(os.environ.get("BENCH_HTTP_REQUESTS", "25"))
 PDF_PER_CLIENT = int(os.environ.get("BENCH_HTTP_PDF_REQUESTS", "3"))
@@ -109,7 +109,7 @@ def pct(values: list[float], q: float) -> float:
 def main() -> None:
     case = sample_case()
     docx_baseline = statistics.median([_timed(lambda: generate(case)) for _ in range(15)])
-    with Converter.from_env() as conv:
+    with new_converter() as conv:
         generate(case, pdf=True, converter=conv)
         pdf_baseline = statistics.median([_timed(lambda: generate(case, pdf=True, converter=conv)) for _ in range(3)])
 

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from service.generate import generate, prepare, render_docx  # noqa: E402
-from service.pdf import Converter  # noqa: E402
+from service.pdf import new_converter  # noqa: E402
 from service.pdf.converter import FONTS_CONF  # noqa: E402
 from service.render.template_sets import default_set  # noqa: E402
 
@@ -60,11 +60,11 @@ def main() -> None:
     baseline = timed(lambda: soffice_once(files), max(3, RUNS // 2))
 
     def cold() -> None:
-        with Converter.from_env() as conv:
+        with new_converter() as conv:
             generate(case, pdf=True, converter=conv)
 
     cold_times = timed(cold, max(3, RUNS // 2))
-    with Converter.from_env() as conv:
+    with new_converter() as conv:
         conv.warm_up()
         generate(case, pdf=True, converter=conv)
         warm_times = timed(lambda: generate(case, pdf=True, converter=conv), RUNS)
@@ -72,7 +72,7 @@ def main() -> None:
         per_doc = {title: statistics.median(timed(lambda d=data, t=title: conv.convert(d, t), RUNS)) for title, data in files}
 
     med = statistics.median
-    pool = Converter.from_env().pool_size
+    pool = new_converter().pool_size
     print(f"# PDF benchmark — sample case, {len(files)} documents, {RUNS} runs, {os.cpu_count()} cores, {pool} LibreOffice workers\n")
     print("| measure | median (s) | baseline: one `soffice --convert-to pdf` (s) | speed-up |")
     print("|---|---|---|---|")

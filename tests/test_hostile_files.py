@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from service.pdf import new_converter
 from service.checks.fonts import PDF_FONTS_CONF, covered_code_points, parse_charsets
 from service.context.documents import MAX_NAME_BYTES, safe_file_name
 from service.pdf.converter import FONTS_CONF, Converter, processes_matching
@@ -288,10 +289,10 @@ def test_a_hanging_soffice_bounds_the_cli_by_the_deadline(tmp_path, case_file):
 
 def test_deadline_setting_defaults_to_three_timeouts(setting):
     setting("WENPING_PDF_TIMEOUT", "10")
-    conv = Converter.from_env()
+    conv = new_converter()
     assert conv.deadline == 30
     setting("WENPING_PDF_DEADLINE", "12")
-    assert Converter.from_env().deadline == 12
+    assert new_converter().deadline == 12
     result = wenping("config", env={"WENPING_PDF_DEADLINE": "0"})
     assert result.returncode == 2 and "WENPING_PDF_DEADLINE" in result.stderr
 

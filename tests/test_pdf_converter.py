@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from pypdf import PdfReader
 
-from service.pdf import ConversionError, ConversionTimeout, Converter, ConverterUnavailable
+from service.pdf import ConversionError, ConversionTimeout, Converter, ConverterUnavailable, new_converter
 from service.pdf import uno_worker
 from service.pdf.converter import FONTS_CONF, pipe_name
 from service.settings import Settings
@@ -395,14 +395,14 @@ def test_closed_converter_is_unavailable():
         conv.convert(official_doc(), "实施方案")
 
 
-def test_from_env(setting):
+def test_new_converter_follows_the_settings(setting):
     setting("WENPING_PDF_WORKERS", "3")
     setting("WENPING_PDF_TIMEOUT", "12.5")
-    with Converter.from_env() as conv:
+    with new_converter() as conv:
         assert (conv.pool_size, conv.timeout) == (3, 12.5)
     setting("WENPING_PDF_WORKERS", None)
     setting("WENPING_PDF_TIMEOUT", None)
-    with Converter.from_env() as conv:
+    with new_converter() as conv:
         assert (conv.pool_size, conv.timeout) == (min(2, os.cpu_count() or 1), 60.0)
 
 

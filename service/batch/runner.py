@@ -242,11 +242,11 @@ def _settings_fingerprint(template_set: Optional[str], pdf: bool) -> bytes:
     except OSError as exc:
         raise BatchError(f"模板文件无法读取：{exc}") from exc
     if pdf:
-        from service.pdf import Converter
+        from service.pdf import new_converter
         from service.pdf.converter import INSTALL_HINT
 
         try:
-            probe = Converter.from_env(pool_size=1)
+            probe = new_converter(pool_size=1)
         except ValueError as exc:
             raise BatchError(str(exc)) from exc
         try:

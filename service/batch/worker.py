@@ -45,9 +45,9 @@ def init_worker(template_set_name: Optional[str], pdf: bool) -> None:
             except Exception:  # reported by the cases that need it
                 pass
         if pdf:
-            from service.pdf import Converter
+            from service.pdf import new_converter
 
-            converter = Converter.from_env(pool_size=1)
+            converter = new_converter(pool_size=1)
             _worker["converter"] = converter
             multiprocessing.util.Finalize(converter, converter.close, exitpriority=50)
     except Exception as exc:  # reported with every case of this process

@@ -26,7 +26,7 @@ from service.pdf.converter import (
     Deadline,
 )
 
-from service.pdf.shared import close_shared_converter, shared_converter
+from service.pdf.shared import close_shared_converter, new_converter, shared_converter
 
 __all__ = [
     "Converter",
@@ -35,5 +35,6 @@ __all__ = [
     "ConverterUnavailable",
     "Deadline",
     "shared_converter",
+    "new_converter",
     "close_shared_converter",
 ]

@@ -459,12 +459,6 @@ class Converter:
         ``WENPING_SOFFICE``, ``WENPING_UNO_PYTHON``); ``kwargs`` win."""
         return cls(**{**settings.pdf_options(), **kwargs})
 
-    @classmethod
-    def from_env(cls, **kwargs) -> "Converter":
-        """``from_settings`` with the process's settings (``current_settings()``); a bad value raises
-        ``SettingError`` (a ``ValueError``)."""
-        return cls.from_settings(current_settings(), **kwargs)
-
     # -- public API --------------------------------------------------------------------
     @property
     def workdir(self) -> Path | None:

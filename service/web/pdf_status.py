@@ -34,9 +34,9 @@ def _get_converter() -> Any:
     if shared_converter is not None:
         return shared_converter()
     if _converter is None:
-        from service.pdf import Converter
+        from service.pdf import new_converter
 
-        _converter = Converter.from_env()
+        _converter = new_converter()
     return _converter
 
 
