@@ -20,7 +20,15 @@ from service.checks.rules import Issue
 from service.errors import InputReadError
 from service.model.case import Case
 from service.risk.profile import RiskProfile, active_profile
-from service.checks.validation import CaseReadError, Validation, issue_from_pydantic, read_json, title_at, validate
+from service.checks.validation import (
+    CaseReadError,
+    Validation,
+    issue_from_pydantic,
+    path_of,
+    read_json,
+    title_at,
+    validate,
+)
 from service.model.period import PeriodReport
 
 
@@ -99,7 +107,7 @@ _STAND_IN_LABEL = "「事项名称」"
 def translate(err: dict) -> Issue:
     """A pydantic error of the period model as an ``Issue``, worded like the case's own errors."""
     loc = tuple(err["loc"])
-    path = ".".join(str(p) for p in loc)
+    path = path_of(loc)
     label = title_at(loc, PeriodReport)
     named = f"「{label}」" if label else ""
     if err["type"].startswith("period_"):
