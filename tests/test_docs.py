@@ -91,7 +91,7 @@ def test_rows_carry_types_requirements_and_enumerations():
     assert rows["matter.name"].constraints == "最多 2000 个字符；不能为空白"
     assert rows["plan.issued_on"].type == "日期"
     assert rows["risks"].constraints == "至少 1 项；最多 50 项"
-    assert rows["matter.summary"].constraints == "最多 10000 个字符；列表最多 300 项、嵌套最多 4 层"
+    assert rows["matter.summary"].constraints == "最多 5000 个字符；列表最多 300 项、嵌套最多 4 层"
     assert rows["consultation.survey.questions[].answers"].constraints.startswith("最多 30 项；每个键最多 200 个字符")
     assert "`很高`" in rows["risks[].probability"].constraints
     assert rows["risks[].weight"].constraints == "≥ 0；≤ 1"

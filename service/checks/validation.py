@@ -192,8 +192,8 @@ SHOWN_CHARS = 40  # how much of an offending value or key a message quotes
 
 def _show(value: Any) -> str:
     """The value as a message quotes it: at most SHOWN_CHARS characters, never an error itself."""
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
-        return f"约 {int(value.bit_length() * 0.30103) + 1} 位的整数"  # str() of a huge int is refused
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 14_000:
+        return "一个数千位的整数"  # str() of over 4300 digits is refused: only Python code hands one over
     if isinstance(value, str):
         text = value[: SHOWN_CHARS + 1]
     else:

@@ -24,7 +24,7 @@ MIN_YEAR, MAX_YEAR = 1980, 2099  # the years a document (and a zip timestamp) ca
 # bound the work one request can cause: the Markdown → Word conversion grows faster than the text
 # (a paragraph of many inline marks, a long list), so a narrative is bounded in length, list items
 # and nesting; the lists of the case are bounded in count, numbers in size.
-MARKDOWN_MAX_CHARS = 10_000  # a real town's whole work report is ~2,300 characters
+MARKDOWN_MAX_CHARS = 5_000  # a real town's whole work report is ~2,300 characters; 5,000 fill 8 pages
 MARKDOWN_MAX_ITEMS = 300  # list items in one narrative
 MARKDOWN_MAX_DEPTH = 4  # nesting of lists (4 spaces a level) and quote marks (>) in one narrative
 TEXT_MAX_CHARS = 2_000  # one paragraph, a statement, a name: real ones hold tens to a few hundred
