@@ -180,6 +180,15 @@ def test_the_period_route_reads_integers_the_same_way(client, sample_data):
     still_serves(client, sample_data)
 
 
+def test_a_long_case_path_in_a_period_is_refused_without_being_echoed(client):
+    period = json.loads(EXAMPLE_PERIOD.read_text("utf-8"))
+    period["cases"] = ["案" * 1_000_000]
+    response, seconds = post(client, "/api/v1/summaries", period)
+    body = problem(response, 422)
+    assert {"path": "cases.0", "message": "「评估事项案卷」案卷文件的路径过长：共 1000000 个字符，最多 1000 个"} in body["errors"]
+    assert len(response.data) < 10_000 and seconds < BOUND_SECONDS
+
+
 def test_huge_python_integers_are_shown_not_printed(case_data):
     case_data["matter"]["affected"]["households"] = 10**5000  # only Python can hand one over
     [error] = validate(case_data).errors

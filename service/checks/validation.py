@@ -123,9 +123,9 @@ def _refuse_marked(data: Any) -> None:
     stack: list[tuple[tuple, Any]] = [((), data)]
     while stack:
         path, value = stack.pop()
-        where = ".".join(_shown_step(p) for p in path) or "最外层"
+        where = ".".join(shown_step(p) for p in path) or "最外层"
         if isinstance(value, _DuplicateKeys):
-            key = ".".join(_shown_step(p) for p in (*path, value.duplicate))
+            key = ".".join(shown_step(p) for p in (*path, value.duplicate))
             raise CaseReadError(
                 f"键「{key}」在「{where}」对象中出现了不止一次："
                 "同一对象中的键不能重复（否则前面的值会被悄悄丢弃），请只保留一个"
@@ -204,7 +204,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
 
 
-def _shown_step(step: Any) -> str:
+def shown_step(step: Any) -> str:
     """A step of a path as messages and paths show it: a long key is cut short."""
     text = str(step)
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
@@ -222,7 +222,7 @@ def _too_long(named: str, value: Any, ctx: dict) -> str:
 
 def path_of(loc: tuple) -> str:
     """The dot-joined path of a pydantic error location, long keys cut short."""
-    return ".".join(_shown_step(p) for p in loc)
+    return ".".join(shown_step(p) for p in loc)
 
 
 def issue_from_pydantic(err: dict) -> Issue:
@@ -234,7 +234,7 @@ def issue_from_pydantic(err: dict) -> Issue:
     if kind == "missing":
         message = f"缺少必填项{named}"
     elif kind == "extra_forbidden":
-        message = f"未知字段「{_shown_step(loc[-1])}」（值为 {_show(value)}），请检查拼写；本格式不接受未定义的字段"
+        message = f"未知字段「{shown_step(loc[-1])}」（值为 {_show(value)}），请检查拼写；本格式不接受未定义的字段"
     elif kind == "literal_error":
         allowed = "、".join(re.findall(r"'([^']*)'", ctx.get("expected", "")))
         message = f"{named}的取值「{_show(value)}」无效，应为：{allowed}"

@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 from service.model.case import MAX_ITEMS, MAX_PEOPLE, Person, Strict
 
 MAX_CASES = 500  # cases of one period: a county assesses tens a year; the request body bounds the rest
+MAX_PATH_CHARS = 1_000  # a case file's path (Linux allows 4,096 bytes; real ones are tens of characters)
 
 CaseId = Annotated[str, Field(max_length=64)]
 """A key of ``progress``: a case's ``case_id`` (at most 64 characters, as there)."""
@@ -33,6 +34,10 @@ CASE_PLACEHOLDER = "x-wenping-case"  # marks where period_schema() puts {"$ref":
 def _case_entry(value: Any) -> Any:
     if isinstance(value, dict):
         return value
+    if isinstance(value, str) and len(value) > MAX_PATH_CHARS:
+        raise PydanticCustomError(
+            "period_case_path", "案卷文件的路径过长：共 {length} 个字符，最多 {limit} 个", {"length": len(value), "limit": MAX_PATH_CHARS}
+        )
     if isinstance(value, str) and value.strip():
         return value
     raise PydanticCustomError(
@@ -52,6 +57,7 @@ CaseEntry = Annotated[
                 {
                     "type": "string",
                     "minLength": 1,
+                    "maxLength": MAX_PATH_CHARS,
                     "title": "案卷文件路径",
                     "description": "仅限命令行：案卷 JSON 文件的路径，相对于本文件所在的文件夹。通过接口提交时案卷必须直接写在这里。",
                 },
