@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
+import os
 import subprocess
 import time
 
@@ -320,6 +321,17 @@ def test_cli_validate_on_hostile_files(tmp_path, case_data):
         assert run.returncode == code, (name, run.stdout, run.stderr)
         assert message in run.stdout + run.stderr, name
         assert "Traceback" not in run.stdout + run.stderr, name
+
+
+def test_cli_generate_past_the_render_deadline(tmp_path):
+    env = {**os.environ, "WENPING_RENDER_TIMEOUT": "0.000001"}
+    run = subprocess.run(
+        [str(BIN / "wenping"), "generate", str(SAMPLE_PATH), "-o", str(tmp_path / "out.zip")],
+        capture_output=True, text=True, timeout=120, env=env,
+    )
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.startswith("错误：文书渲染超过 0.000001 秒（WENPING_RENDER_TIMEOUT）仍未完成，已停止")
+    assert not (tmp_path / "out.zip").exists()
 
 
 def test_cli_summary_reads_case_files_the_same_way(tmp_path, case_data):

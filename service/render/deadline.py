@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextvars
 import time
 
+from service.context.fmt import number
 from service.errors import WenpingError
 from service.settings import current_settings
 
@@ -47,5 +48,5 @@ def end_deadline(token: contextvars.Token) -> None:
 def check_deadline() -> None:
     if time.monotonic() > _deadline.get():
         raise RenderTimeout(
-            f"文书渲染超过 {render_timeout():g} 秒（WENPING_RENDER_TIMEOUT）仍未完成，已停止（案卷文字过多或模板运行过久）"
+            f"文书渲染超过 {number(render_timeout())} 秒（WENPING_RENDER_TIMEOUT）仍未完成，已停止（案卷文字过多或模板运行过久）"
         )
