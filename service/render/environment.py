@@ -20,7 +20,16 @@ from service.context.fmt import cn_date
 from service.render.deadline import RenderTimeout, check_deadline, end_deadline, render_timeout, start_deadline
 from service.render.markdown_docx import as_paragraphs
 
-__all__ = ["DocumentSandbox", "RenderTimeout", "check_deadline", "end_deadline", "make_environment", "render_timeout", "start_deadline"]
+# The deadline lives in service.render.deadline (markdown_docx checks it too); the engine takes it from here.
+__all__ = [
+    "DocumentSandbox",
+    "RenderTimeout",
+    "check_deadline",
+    "end_deadline",
+    "make_environment",
+    "render_timeout",
+    "start_deadline",
+]
 
 _WIDTHS = re.compile(r"%[-+ #0]*(\d+)")
 MAX_RANGE = 10_000
