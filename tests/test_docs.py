@@ -88,9 +88,11 @@ def test_rows_cover_every_field_once():
 def test_rows_carry_types_requirements_and_enumerations():
     rows = {row.path: row for row in field_rows(Case)}
     assert rows["matter.summary"].type == "Markdown 文字" and rows["matter.summary"].required
-    assert rows["matter.name"].constraints == "不能为空白"
+    assert rows["matter.name"].constraints == "最多 2000 个字符；不能为空白"
     assert rows["plan.issued_on"].type == "日期"
-    assert rows["risks"].constraints == "至少 1 项"
+    assert rows["risks"].constraints == "至少 1 项；最多 50 项"
+    assert rows["matter.summary"].constraints == "最多 5000 个字符；列表最多 300 项、嵌套最多 4 层"
+    assert rows["consultation.survey.questions[].answers"].constraints.startswith("最多 30 项；每个键最多 200 个字符")
     assert "`很高`" in rows["risks[].probability"].constraints
     assert rows["risks[].weight"].constraints == "≥ 0；≤ 1"
     assert not rows["consultation"].required and rows["consultation.survey.issued"].required

@@ -37,7 +37,6 @@ OUTSIDE_THE_FAMILY = {
     "service.web.problems.ApiProblem": "the web door's own answer (request errors, HTTP errors), built from the family",
     "service.model.period_schema.SchemaConflict": "a programming error in the models, caught by the schema tests",
     "service.pdf.uno_worker.DocumentError": "lives in the UNO worker process, reported to the converter as text",
-    "service.render.environment.RenderTimeout": "raised only while a template renders; reported as TemplateRenderError",
     "service.model.docs.MarkersMissing": "a developer tool's error (make schema), never reaches a door",
 }
 
@@ -53,6 +52,7 @@ EXPECTED = {
     "service.risk.engine.WeightsNotOne",
     "service.risk.profile.ProfileError",
     "service.render.engine.TemplateRenderError",
+    "service.render.deadline.RenderTimeout",
     "service.render.template_sets.TemplateSetError",
     "service.render.template_sets.UnknownTemplateSet",
     "service.pdf.converter.ConversionError",

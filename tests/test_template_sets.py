@@ -10,6 +10,7 @@ import pytest
 
 from service.generate import generate
 from service.render import CompiledTemplate, DocumentProperties, TemplateRenderError
+from service.render.deadline import RenderTimeout
 from service.render.template_sets import TemplateSetError, resolve_template_set
 
 from .conftest import BIN, ROOT, SAMPLE_PATH
@@ -110,6 +111,7 @@ def test_endless_loop_is_stopped_by_the_time_limit(tmp_path, setting):
     setting("WENPING_RENDER_TIMEOUT", "1")
     tag = "{% for i in range(10000) %}{% for j in range(10000) %}{% for k in range(10000) %}{% endfor %}{% endfor %}{% endfor %}"
     start = time.monotonic()
-    with pytest.raises(TemplateRenderError, match="超过"):
+    with pytest.raises(RenderTimeout, match="超过 1 秒") as stopped:
         render(tmp_path, tag)
+    assert stopped.value.status == 504
     assert time.monotonic() - start < 10

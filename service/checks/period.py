@@ -20,8 +20,17 @@ from service.checks.rules import Issue
 from service.errors import InputReadError
 from service.model.case import Case
 from service.risk.profile import RiskProfile, active_profile
-from service.checks.validation import CaseReadError, Validation, issue_from_pydantic, read_json, title_at, validate
-from service.model.period import PeriodReport
+from service.checks.validation import (
+    CaseReadError,
+    Validation,
+    issue_from_pydantic,
+    path_of,
+    read_json,
+    shown_step,
+    title_at,
+    validate,
+)
+from service.model.period import MAX_PATH_CHARS, PeriodReport
 
 
 class PeriodReadError(InputReadError):
@@ -69,8 +78,10 @@ def resolve_case_files(data: Any, base_dir: Path) -> Any:
     cases = []
     for i, entry in enumerate(data["cases"]):
         if isinstance(entry, str) and entry.strip():
+            where = f"cases.{i}（{shown_step(entry)}）"
+            if len(entry) > MAX_PATH_CHARS:
+                raise PeriodReadError(where, f"案卷文件的路径过长：共 {len(entry)} 个字符，最多 {MAX_PATH_CHARS} 个")
             path = Path(base_dir) / entry
-            where = f"cases.{i}（{entry}）"
             try:
                 entry = read_json(path.read_bytes())
             except FileNotFoundError:
@@ -99,7 +110,7 @@ _STAND_IN_LABEL = "「事项名称」"
 def translate(err: dict) -> Issue:
     """A pydantic error of the period model as an ``Issue``, worded like the case's own errors."""
     loc = tuple(err["loc"])
-    path = ".".join(str(p) for p in loc)
+    path = path_of(loc)
     label = title_at(loc, PeriodReport)
     named = f"「{label}」" if label else ""
     if err["type"].startswith("period_"):
@@ -130,7 +141,7 @@ def validate_period(data: Any, profile: Optional[RiskProfile] = None) -> PeriodV
     for i, entry in enumerate(entries if isinstance(entries, list) else []):
         if isinstance(entry, str) and entry.strip():
             result.errors.append(
-                Issue(f"cases.{i}", f"「{entry}」是文件路径：通过接口提交时，案卷须直接写在 cases 中（文件路径只能在命令行使用）")
+                Issue(f"cases.{i}", f"「{shown_step(entry)}」是文件路径：通过接口提交时，案卷须直接写在 cases 中（文件路径只能在命令行使用）")
             )
         elif isinstance(entry, dict):
             checked = validate(entry, profile)

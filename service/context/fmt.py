@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Iterable, Mapping, Optional
 
 
@@ -20,11 +21,25 @@ def cn_date(value) -> str:
 
 
 def cn_number(n: int) -> str:
-    """1 → 一, 12 → 十二, 20 → 二十 (for 第一次, 一是, ordinal headings up to 99)."""
+    """1 → 一, 12 → 十二, 20 → 二十, 101 → 一百零一, 110 → 一百一十 (for 第一次, 一是, ordinal headings).
+
+    Beyond 999 (no list of the case is that long) the Arabic number itself.
+    """
     if n < 10:
         return CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        if not rest:
+            tail = ""
+        elif rest < 10:
+            tail = "零" + CN_DIGITS[rest]
+        else:
+            tail = ("一" if rest < 20 else "") + cn_number(rest)
+        return CN_DIGITS[hundreds] + "百" + tail
+    return str(n)
 
 
 def period(start: date, end: date) -> str:
@@ -45,9 +60,15 @@ def percent(part: int, whole: int) -> Optional[str]:
 
 
 def number(value) -> str:
-    """2680 → 2680; 2680.5 → 2680.5 (no trailing .0)."""
+    """2680 → 2680; 2680.5 → 2680.5 (no trailing .0); 1e-07 → 0.0000001 (never an exponent).
+
+    A float prints as the shortest decimal that reads back as the same float (its repr),
+    written out in full.
+    """
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f")
     return f"{value}"
 
 

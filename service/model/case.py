@@ -11,7 +11,19 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.model.types import Amount, Clock, Count, IsoDate, Markdown, Name, RequiredMarkdown, Text
+from service.model.types import Amount, Clock, Count, IsoDate, Markdown, Name, OptionText, RequiredMarkdown, Text
+
+# How many items a list may hold (docs/case.md, "Limits"): several times what a real case has
+# (the sample: 2 meetings of 5–6 participants, 4 risks, 4 opinions, 2 questions of 4 options).
+MAX_PEOPLE = 300  # participants of one meeting, members of a group or team, areas, units, contacts
+MAX_MEETINGS = 50  # meetings of one case
+MAX_STATEMENTS = 300  # statements at one meeting
+MAX_RISKS = 50  # risk factors of one case
+MAX_MEASURES = 30  # measures against one risk
+MAX_OPINIONS = 200  # kinds of opinion gathered
+MAX_QUESTIONS = 100  # questions of the questionnaire
+MAX_OPTIONS = 30  # options of one question
+MAX_ITEMS = 100  # any other list: legal bases, methods, steps, requirements, principles, groups, …
 
 Probability = Literal["很低", "较低", "中等", "较高", "很高"]
 Impact = Literal["可忽略", "较小", "中等", "较大", "严重"]
@@ -46,7 +58,7 @@ class Contact(Person):
 class Affected(Strict):
     """涉及范围：涉及的村（社区）、户数和人数。"""
 
-    areas: list[Name] = Field(default_factory=list, title="涉及村（社区）", description="事项涉及的村（社区）名称，每项一个。")
+    areas: list[Name] = Field(default_factory=list, title="涉及村（社区）", description="事项涉及的村（社区）名称，每项一个。", max_length=MAX_PEOPLE)
     households: Optional[Count] = Field(None, title="涉及户数", description="涉及的户数。")
     persons: Optional[Count] = Field(None, title="涉及人数", description="涉及的人数。")
 
@@ -62,7 +74,7 @@ class Matter(Strict):
     investment_wan_yuan: Optional[Amount] = Field(None, title="总投资（万元）", description="总投资额，单位万元，原样保留（2680 不写成 2680.0）。", examples=[2680])
     affected: Optional[Affected] = Field(None, title="涉及范围", description="事项涉及的村（社区）、户数和人数。")
     planned_start: Optional[IsoDate] = Field(None, title="计划开工日期", description="计划开工或实施的日期。")
-    legal_basis: list[Name] = Field(default_factory=list, title="评估依据（法律法规、政策文件）", description="评估所依据的法律法规和政策文件，每项一件，带书名号。")
+    legal_basis: list[Name] = Field(default_factory=list, title="评估依据（法律法规、政策文件）", description="评估所依据的法律法规和政策文件，每项一件，带书名号。", max_length=MAX_ITEMS)
 
 
 class Authority(Strict):
@@ -71,7 +83,7 @@ class Authority(Strict):
     name: Name = Field(title="责任主体", description="作出决策、组织评估的机关，是各文书的署名。", examples=["青石镇人民政府"])
     party_committee: Optional[Text] = Field(None, title="党委名称", description="同级党委的全称。", examples=["中共青石镇委员会"])
     lead_office: Name = Field(title="牵头部门", description="牵头组织评估工作的部门。", examples=["镇综治办"])
-    cooperating_units: list[Name] = Field(default_factory=list, title="配合单位", description="配合开展评估的单位，每项一个。")
+    cooperating_units: list[Name] = Field(default_factory=list, title="配合单位", description="配合开展评估的单位，每项一个。", max_length=MAX_PEOPLE)
     decision_body: Optional[Text] = Field(None, title="决策机构", description="对事项作出决策的会议或机构。", examples=["镇党政联席会议"])
     filing_office: Optional[Text] = Field(None, title="报备机关", description="接收报备的机关，通常为上级维稳办。", examples=["江城市维稳办"])
     contact: Optional[Contact] = Field(None, title="联系人", description="报备事项的联系人。")
@@ -88,8 +100,8 @@ class LeadingGroup(Strict):
     """评估工作领导小组。"""
 
     leader: Person = Field(title="组长", description="领导小组组长。")
-    deputy_leaders: list[Person] = Field(default_factory=list, title="副组长", description="领导小组副组长，按排序列出。")
-    members: list[Person] = Field(default_factory=list, title="成员", description="领导小组成员，按排序列出。")
+    deputy_leaders: list[Person] = Field(default_factory=list, title="副组长", description="领导小组副组长，按排序列出。", max_length=MAX_ITEMS)
+    members: list[Person] = Field(default_factory=list, title="成员", description="领导小组成员，按排序列出。", max_length=MAX_PEOPLE)
     office: Optional[GroupOffice] = Field(None, title="领导小组办公室", description="领导小组下设的办公室。")
 
 
@@ -124,9 +136,9 @@ class Plan(Strict):
     doc_number: Optional[Text] = Field(None, title="发文字号", description="评估工作方案的发文字号，年份用六角括号〔〕。", examples=["青政办〔2026〕15号"])
     scope: Optional[Markdown] = Field(None, title="评估范围", description="评估覆盖的地域、人群和利益相关方。")
     dimensions: Optional[Dimensions] = Field(None, title="评估内容", description="合法性、合理性、可行性、可控性四个方面各自评估什么。")
-    methods: list[Name] = Field(default_factory=list, title="评估方法", description="采用的评估方法，每项一种，如公示、问卷调查、座谈会。", examples=[["公示", "问卷调查"]])
-    schedule: list[ScheduleStep] = Field(default_factory=list, title="步骤和时间安排", description="各评估步骤的起止日期和主要工作，按先后排列。")
-    requirements: list[Text] = Field(default_factory=list, title="工作要求", description="对评估工作的要求，每项一段。")
+    methods: list[Name] = Field(default_factory=list, title="评估方法", description="采用的评估方法，每项一种，如公示、问卷调查、座谈会。", examples=[["公示", "问卷调查"]], max_length=MAX_ITEMS)
+    schedule: list[ScheduleStep] = Field(default_factory=list, title="步骤和时间安排", description="各评估步骤的起止日期和主要工作，按先后排列。", max_length=MAX_ITEMS)
+    requirements: list[Text] = Field(default_factory=list, title="工作要求", description="对评估工作的要求，每项一段。", max_length=MAX_ITEMS)
 
 
 class Publicity(Strict):
@@ -134,7 +146,7 @@ class Publicity(Strict):
 
     start: IsoDate = Field(title="公示开始日期", description="公示开始的日期。")
     end: IsoDate = Field(title="公示结束日期", description="公示结束的日期，不得早于开始日期。")
-    channels: list[Name] = Field(default_factory=list, title="公示渠道", description="公示的地点或渠道，每项一个，如村务公开栏、镇政府网站。")
+    channels: list[Name] = Field(default_factory=list, title="公示渠道", description="公示的地点或渠道，每项一个，如村务公开栏、镇政府网站。", max_length=MAX_ITEMS)
     feedback_count: Optional[Count] = Field(None, title="收到反馈意见（条）", description="公示期间收到的反馈意见条数。")
 
 
@@ -144,9 +156,9 @@ class Question(Strict):
     text: Name = Field(title="题目", description="问卷题目的文字。")
     multiple: bool = Field(False, title="是否多选题", description="为 true 时是多选题：各选项合计可以超过有效问卷数。")
     support_answers: list[Name] = Field(
-        default_factory=list, title="表示支持的选项", description="计入支持率的选项，须为 answers 中的选项。"
+        default_factory=list, title="表示支持的选项", description="计入支持率的选项，须为 answers 中的选项。", max_length=MAX_OPTIONS,
     )
-    answers: dict[str, Count] = Field(title="各选项回答数", description="每个选项及选择它的问卷份数；单选题各选项合计须等于有效问卷数。", examples=[{"支持": 472, "不支持": 28}])
+    answers: dict[OptionText, Count] = Field(title="各选项回答数", description="每个选项及选择它的问卷份数；单选题各选项合计须等于有效问卷数。", examples=[{"支持": 472, "不支持": 28}], max_length=MAX_OPTIONS)
 
 
 class Survey(Strict):
@@ -158,7 +170,7 @@ class Survey(Strict):
     issued: Count = Field(title="发放问卷（份）", description="发放的问卷份数。")
     returned: Count = Field(title="回收问卷（份）", description="收回的问卷份数，不得多于发放数。")
     valid: Count = Field(title="有效问卷（份）", description="有效问卷份数，不得多于回收数；回收率、有效率、支持率据此计算。")
-    questions: list[Question] = Field(default_factory=list, title="题目", description="问卷的各个题目及回答统计。")
+    questions: list[Question] = Field(default_factory=list, title="题目", description="问卷的各个题目及回答统计。", max_length=MAX_QUESTIONS)
 
 
 class Visits(Strict):
@@ -197,19 +209,19 @@ class Meeting(Strict):
     place: Optional[Text] = Field(None, title="会议地点", description="开会的地点。")
     host: Person = Field(title="主持人", description="会议主持人。")
     recorder: Optional[Person] = Field(None, title="记录人", description="会议记录人。")
-    participants: list[Participant] = Field(default_factory=list, title="参会人员", description="出席会议的人员及其类别。")
-    agenda: list[Text] = Field(default_factory=list, title="会议议程", description="会议议程，每项一条。")
-    statements: list[Statement] = Field(default_factory=list, title="发言及答复", description="会上的发言及对每条发言的答复，按发言顺序排列。")
+    participants: list[Participant] = Field(default_factory=list, title="参会人员", description="出席会议的人员及其类别。", max_length=MAX_PEOPLE)
+    agenda: list[Text] = Field(default_factory=list, title="会议议程", description="会议议程，每项一条。", max_length=MAX_ITEMS)
+    statements: list[Statement] = Field(default_factory=list, title="发言及答复", description="会上的发言及对每条发言的答复，按发言顺序排列。", max_length=MAX_STATEMENTS)
     resolutions: Optional[Markdown] = Field(None, title="会议议定事项", description="会议议定的事项。")
 
 
 class Consultation(Strict):
     """广泛征求意见：公示、问卷、走访、会议。"""
 
-    publicity: list[Publicity] = Field(default_factory=list, title="公示", description="每次公示一项。")
+    publicity: list[Publicity] = Field(default_factory=list, title="公示", description="每次公示一项。", max_length=MAX_ITEMS)
     survey: Optional[Survey] = Field(None, title="问卷调查", description="问卷调查的发放、回收和各题统计。")
     visits: Optional[Visits] = Field(None, title="实地走访", description="入户走访的时间、户数和情况。")
-    meetings: list[Meeting] = Field(default_factory=list, title="座谈会、听证会、论证会", description="召开的各次座谈会、听证会、论证会，每次生成一份纪要。")
+    meetings: list[Meeting] = Field(default_factory=list, title="座谈会、听证会、论证会", description="召开的各次座谈会、听证会、论证会，每次生成一份纪要。", max_length=MAX_MEETINGS)
 
 
 class Opinion(Strict):
@@ -241,7 +253,7 @@ class Risk(Strict):
     weight: Optional[float] = Field(None, ge=0, le=1, title="权重", description="全部给出且合计为 1，或全部不给（等权）。")
     probability: Probability = Field(title="发生概率", description="落实措施前的发生概率等级。")
     impact: Impact = Field(title="影响程度", description="落实措施前的影响程度等级。")
-    measures: list[Measure] = Field(min_length=1, title="防范化解措施", description="针对这一风险的防范化解措施，至少一条。")
+    measures: list[Measure] = Field(min_length=1, title="防范化解措施", description="针对这一风险的防范化解措施，至少一条。", max_length=MAX_MEASURES)
     residual_probability: Optional[Probability] = Field(None, title="落实措施后发生概率", description="落实措施后的发生概率等级；不填时视同措施前的等级。")
     residual_impact: Optional[Impact] = Field(None, title="落实措施后影响程度", description="落实措施后的影响程度等级；不填时视同措施前的等级。")
 
@@ -253,7 +265,7 @@ class Report(Strict):
     assessor: Optional[Text] = Field(None, title="评估主体", description="实施评估的单位或机构。")
     social_environment: Optional[Markdown] = Field(None, title="社会环境", description="事项所在地的社会环境和群众情况。")
     conclusion: Optional[Markdown] = Field(None, title="评估结论", description="评估结论的文字。")
-    recommendations: list[Text] = Field(default_factory=list, title="建议", description="评估提出的建议，每项一段。")
+    recommendations: list[Text] = Field(default_factory=list, title="建议", description="评估提出的建议，每项一段。", max_length=MAX_ITEMS)
     assessed_level: Optional[RiskLevel] = Field(
         None, title="评定风险等级", description="专家综合研判的等级；给出时以此为准。"
     )
@@ -263,7 +275,7 @@ class Command(Strict):
     """应急处置指挥部。"""
 
     commander: Optional[Person] = Field(None, title="总指挥", description="应急处置总指挥。")
-    deputy_commanders: list[Person] = Field(default_factory=list, title="副总指挥", description="应急处置副总指挥。")
+    deputy_commanders: list[Person] = Field(default_factory=list, title="副总指挥", description="应急处置副总指挥。", max_length=MAX_ITEMS)
 
 
 class WorkGroup(Strict):
@@ -278,7 +290,7 @@ class WorkGroup(Strict):
 class EarlyWarning(Strict):
     """预警监测和信息报告。"""
 
-    indicators: list[Text] = Field(default_factory=list, title="预警信号", description="需要预警的苗头和信号，每项一条。")
+    indicators: list[Text] = Field(default_factory=list, title="预警信号", description="需要预警的苗头和信号，每项一条。", max_length=MAX_ITEMS)
     reporting: Optional[Markdown] = Field(None, title="信息报告", description="信息报告的渠道、时限和要求。")
 
 
@@ -294,14 +306,14 @@ class StabilityPlan(Strict):
     """维稳工作方案（应急处置预案）。"""
 
     issued_on: IsoDate = Field(title="成文日期", description="维稳工作方案的成文日期，不得晚于报备日期。")
-    principles: list[Text] = Field(default_factory=list, title="工作原则", description="维稳工作的原则，每项一条。")
+    principles: list[Text] = Field(default_factory=list, title="工作原则", description="维稳工作的原则，每项一条。", max_length=MAX_ITEMS)
     command: Optional[Command] = Field(None, title="组织指挥体系", description="总指挥和副总指挥；不填时由评估工作领导小组组长、副组长担任。")
-    groups: list[WorkGroup] = Field(default_factory=list, title="工作组", description="应急处置的各工作组。")
+    groups: list[WorkGroup] = Field(default_factory=list, title="工作组", description="应急处置的各工作组。", max_length=MAX_ITEMS)
     early_warning: Optional[EarlyWarning] = Field(None, title="预警监测和信息报告", description="预警信号和信息报告要求。")
-    response_levels: list[ResponseLevel] = Field(default_factory=list, title="分级响应", description="各响应级别的启动条件和处置措施。")
+    response_levels: list[ResponseLevel] = Field(default_factory=list, title="分级响应", description="各响应级别的启动条件和处置措施。", max_length=MAX_ITEMS)
     aftermath: Optional[Markdown] = Field(None, title="善后处置", description="事态平息后的善后工作。")
     support: Optional[Markdown] = Field(None, title="保障措施", description="人员、经费、物资等保障。")
-    contacts: list[Contact] = Field(default_factory=list, title="联系方式", description="应急联络人员及电话。")
+    contacts: list[Contact] = Field(default_factory=list, title="联系方式", description="应急联络人员及电话。", max_length=MAX_PEOPLE)
 
 
 class Summary(Strict):
@@ -309,8 +321,8 @@ class Summary(Strict):
 
     issued_on: IsoDate = Field(title="成文日期", description="工作情况汇报的成文日期，不得晚于报备日期。")
     recipient: Optional[Text] = Field(None, title="主送机关", description="汇报报送的机关。")
-    problems: list[Text] = Field(default_factory=list, title="存在的问题", description="评估工作中存在的问题，每项一段。")
-    next_steps: list[Text] = Field(default_factory=list, title="下一步工作", description="下一步的工作安排，每项一段。")
+    problems: list[Text] = Field(default_factory=list, title="存在的问题", description="评估工作中存在的问题，每项一段。", max_length=MAX_ITEMS)
+    next_steps: list[Text] = Field(default_factory=list, title="下一步工作", description="下一步的工作安排，每项一段。", max_length=MAX_ITEMS)
 
 
 class Decision(Strict):
@@ -347,11 +359,11 @@ class Case(Strict):
     matter: Matter = Field(title="评估事项", description="拟决策的事项或项目。")
     authority: Authority = Field(title="责任主体", description="作出决策、组织评估的机关及其有关单位。")
     leading_group: LeadingGroup = Field(title="评估工作领导小组", description="本事项的评估工作领导小组。")
-    work_team: list[TeamMember] = Field(default_factory=list, title="评估工作班子", description="具体承担评估工作的人员及分工。")
+    work_team: list[TeamMember] = Field(default_factory=list, title="评估工作班子", description="具体承担评估工作的人员及分工。", max_length=MAX_PEOPLE)
     plan: Plan = Field(title="评估工作方案", description="评估工作方案的内容。")
     consultation: Optional[Consultation] = Field(None, title="征求意见", description="广泛征求意见的各项活动：公示、问卷调查、实地走访和会议。")
-    opinions: list[Opinion] = Field(default_factory=list, title="各方意见及采纳情况", description="梳理出的各类意见建议及采纳情况，采纳情况的统计由此计算。")
-    risks: list[Risk] = Field(min_length=1, title="风险因素", description="识别出的风险因素，至少一项。")
+    opinions: list[Opinion] = Field(default_factory=list, title="各方意见及采纳情况", description="梳理出的各类意见建议及采纳情况，采纳情况的统计由此计算。", max_length=MAX_OPINIONS)
+    risks: list[Risk] = Field(min_length=1, title="风险因素", description="识别出的风险因素，至少一项。", max_length=MAX_RISKS)
     report: Report = Field(title="评估报告", description="社会稳定风险评估报告的内容。")
     stability_plan: Optional[StabilityPlan] = Field(None, title="维稳工作方案", description="维稳工作方案（应急处置预案）的内容；不填时按通行写法由案卷生成。")
     summary: Optional[Summary] = Field(None, title="工作情况汇报", description="工作情况汇报的内容；不填时按通行写法由案卷生成。")

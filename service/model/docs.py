@@ -160,6 +160,11 @@ def _constraints(schema: dict, info: FieldInfo, not_blank: bool) -> list[str]:
             out.append("取值：" + "、".join(f"`{v}`" for v in part["enum"]))
     if "minItems" in schema:
         out.append(f"至少 {schema['minItems']} 项")
+    for key in ("maxItems", "maxProperties"):
+        if key in schema:
+            out.append(f"最多 {schema[key]} 项")
+    if "maxLength" in schema.get("propertyNames", {}):
+        out.append(f"每个键最多 {schema['propertyNames']['maxLength']} 个字符")
     for part, prefix in ((schema, ""), (items, "每项"), (values, "每个值")):
         if part.get("format") == "date":
             out.append(f"{prefix}写作 YYYY-MM-DD，年份 {MIN_YEAR}—{MAX_YEAR}")
@@ -167,6 +172,10 @@ def _constraints(schema: dict, info: FieldInfo, not_blank: bool) -> list[str]:
             out.append(f"{prefix}须符合 `{part['pattern']}`")
         if "minLength" in part and "maxLength" in part:
             out.append(f"{prefix}{part['minLength']}—{part['maxLength']} 个字符")
+        elif "maxLength" in part:
+            out.append(f"{prefix}最多 {part['maxLength']} 个字符")
+        if "x-markdown-max-items" in part:
+            out.append(f"{prefix}列表最多 {part['x-markdown-max-items']} 项、嵌套最多 {part['x-markdown-max-depth']} 层")
         if "minimum" in part:
             out.append(f"{prefix} ≥ {part['minimum']}".strip())
         if "maximum" in part:

@@ -18,7 +18,13 @@ from typing import Annotated, Any, Literal, Optional
 from pydantic import ConfigDict, Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from service.model.case import Person, Strict
+from service.model.case import MAX_ITEMS, MAX_PEOPLE, Person, Strict
+
+MAX_CASES = 500  # cases of one period: a county assesses tens a year; the request body bounds the rest
+MAX_PATH_CHARS = 1_000  # a case file's path (Linux allows 4,096 bytes; real ones are tens of characters)
+
+CaseId = Annotated[str, Field(max_length=64)]
+"""A key of ``progress``: a case's ``case_id`` (at most 64 characters, as there)."""
 from service.model.types import IsoDate, Name, Text
 
 CASE_DEF = "Case"  # the name of the case schema inside period.schema.json's $defs
@@ -28,6 +34,10 @@ CASE_PLACEHOLDER = "x-wenping-case"  # marks where period_schema() puts {"$ref":
 def _case_entry(value: Any) -> Any:
     if isinstance(value, dict):
         return value
+    if isinstance(value, str) and len(value) > MAX_PATH_CHARS:
+        raise PydanticCustomError(
+            "period_case_path", "案卷文件的路径过长：共 {length} 个字符，最多 {limit} 个", {"length": len(value), "limit": MAX_PATH_CHARS}
+        )
     if isinstance(value, str) and value.strip():
         return value
     raise PydanticCustomError(
@@ -47,6 +57,7 @@ CaseEntry = Annotated[
                 {
                     "type": "string",
                     "minLength": 1,
+                    "maxLength": MAX_PATH_CHARS,
                     "title": "案卷文件路径",
                     "description": "仅限命令行：案卷 JSON 文件的路径，相对于本文件所在的文件夹。通过接口提交时案卷必须直接写在这里。",
                 },
@@ -87,8 +98,8 @@ class StandingGroup(Strict):
         examples=["青石镇社会稳定风险评估工作领导小组"],
     )
     leader: Person = Field(title="组长", description="领导小组组长。")
-    deputy_leaders: list[Person] = Field(default_factory=list, title="副组长", description="领导小组副组长，按排序列出。")
-    members: list[Person] = Field(default_factory=list, title="成员", description="领导小组成员，按排序列出。")
+    deputy_leaders: list[Person] = Field(default_factory=list, title="副组长", description="领导小组副组长，按排序列出。", max_length=MAX_ITEMS)
+    members: list[Person] = Field(default_factory=list, title="成员", description="领导小组成员，按排序列出。", max_length=MAX_PEOPLE)
     office: Optional[Name] = Field(None, title="领导小组办公室设在", description="领导小组办公室设在哪个部门。", examples=["镇综治办"])
 
 
@@ -108,14 +119,14 @@ class Mechanism(Strict):
     """机制建设：组织领导、制度文件、牵头部门和配合单位。"""
 
     leading_group: StandingGroup = Field(title="领导小组", description="统筹本单位稳评工作的常设领导小组。")
-    documents: list[IssuedDocument] = Field(default_factory=list, title="出台的制度文件", description="期间内制定出台的稳评制度文件。")
+    documents: list[IssuedDocument] = Field(default_factory=list, title="出台的制度文件", description="期间内制定出台的稳评制度文件。", max_length=MAX_ITEMS)
     lead_office: Name = Field(title="牵头部门", description="牵头负责稳评工作的部门。", examples=["镇综治办"])
-    cooperating_units: list[Name] = Field(default_factory=list, title="配合单位", description="配合开展稳评工作的单位，每项一个。", examples=[["镇司法所", "青石派出所"]])
+    cooperating_units: list[Name] = Field(default_factory=list, title="配合单位", description="配合开展稳评工作的单位，每项一个。", examples=[["镇司法所", "青石派出所"]], max_length=MAX_PEOPLE)
     practices: list[Name] = Field(
         default_factory=list,
         title="工作机制和做法",
         description="每项一句，不写序号，如「将稳评工作纳入全年工作要点」。",
-        examples=[["将稳评工作纳入全年工作要点", "定期召开党政联席会议专题研究稳评工作"]],
+        examples=[["将稳评工作纳入全年工作要点", "定期召开党政联席会议专题研究稳评工作"]], max_length=MAX_ITEMS,
     )
 
 
@@ -136,19 +147,19 @@ class PeriodReport(Strict):
     issued_on: IsoDate = Field(title="成文日期", description="汇报的成文日期：不得早于期间开始日期，也不得早于任何一件案卷的报备日期。", examples=["2026-12-18"])
     mechanism: Mechanism = Field(title="机制建设", description="机制建设部分的内容。")
     problems: list[Name] = Field(
-        default_factory=list, title="存在的问题", description="每项一段，不写「一是」，生成时自动编排。"
+        default_factory=list, title="存在的问题", description="每项一段，不写「一是」，生成时自动编排。", max_length=MAX_ITEMS,
     )
     next_steps: list[Name] = Field(
-        default_factory=list, title="下一步工作", description="每项一段，不写「一是」，生成时自动编排。"
+        default_factory=list, title="下一步工作", description="每项一段，不写「一是」，生成时自动编排。", max_length=MAX_ITEMS,
     )
-    progress: dict[str, Name] = Field(
+    progress: dict[CaseId, Name] = Field(
         default_factory=dict,
         title="实施进展",
         description="键为案卷编号，值为该事项评估、决策之后的实施进展，写入成效部分。",
-        examples=[{"QS-WP-2026-001": "项目已于9月开工，承包地调整方案经3个村村民代表大会表决通过。"}],
+        examples=[{"QS-WP-2026-001": "项目已于9月开工，承包地调整方案经3个村村民代表大会表决通过。"}], max_length=MAX_CASES,
     )
     cases: list[CaseEntry] = Field(
         min_length=1,
         title="评估事项案卷",
-        description="期间内开展稳评的各事项，每项是一份完整的稳评案卷（格式同 case.schema.json）；命令行也可写案卷文件路径。",
+        description="期间内开展稳评的各事项，每项是一份完整的稳评案卷（格式同 case.schema.json）；命令行也可写案卷文件路径。", max_length=MAX_CASES,
     )

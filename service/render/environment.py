@@ -9,47 +9,31 @@ loop steps check a per-render deadline, and ``range`` and ``*`` are bounded.
 
 from __future__ import annotations
 
-import contextvars
 import operator
 import re
-import time
 from typing import Any
 
 from jinja2 import FunctionLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from service.context.fmt import cn_date
+from service.render.deadline import RenderTimeout, check_deadline, end_deadline, render_timeout, start_deadline
 from service.render.markdown_docx import as_paragraphs
-from service.settings import current_settings
+
+# The deadline lives in service.render.deadline (markdown_docx checks it too); the engine takes it from here.
+__all__ = [
+    "DocumentSandbox",
+    "RenderTimeout",
+    "check_deadline",
+    "end_deadline",
+    "make_environment",
+    "render_timeout",
+    "start_deadline",
+]
 
 _WIDTHS = re.compile(r"%[-+ #0]*(\d+)")
 MAX_RANGE = 10_000
 MAX_REPEAT = 100_000  # characters or items a "*" may produce
-
-_deadline: contextvars.ContextVar[float] = contextvars.ContextVar("render_deadline", default=float("inf"))
-
-
-class RenderTimeout(SecurityError):
-    """A template ran past its time limit."""
-
-
-def render_timeout() -> float:
-    """Seconds a render may run: the ``WENPING_RENDER_TIMEOUT`` setting of this process."""
-    return current_settings().render_timeout
-
-
-def start_deadline() -> contextvars.Token:
-    return _deadline.set(time.monotonic() + render_timeout())
-
-
-def end_deadline(token: contextvars.Token) -> None:
-    _deadline.reset(token)
-
-
-def check_deadline() -> None:
-    if time.monotonic() > _deadline.get():
-        raise RenderTimeout(f"模板运行超过 {render_timeout():g} 秒，已停止")
-
 
 def bounded_range(*args: int):
     """``range`` for templates: at most MAX_RANGE items, checking the deadline as it goes."""

@@ -18,6 +18,7 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from service.context.markdown import Md
+from service.render.deadline import check_deadline
 from service.render.wordml import paragraph, text_run
 
 # Numbering instances (w:num) defined by every template: see doc_templates/build.py.
@@ -92,11 +93,18 @@ def _html(source: str) -> str:
 
 
 def markdown_to_wordml(source: str, style: str | None) -> str:
+    # The conversion grows faster than the text: the render deadline is checked before it and
+    # between the blocks it gives (the model bounds one narrative, so one step stays short).
+    check_deadline()
     html = _html(source)
     if not html.strip():
         return ""
     root = lxml_html.fragment_fromstring(html, create_parent="div")
-    return "".join(_block(el, style) for el in root)
+    blocks = []
+    for el in root:
+        check_deadline()
+        blocks.append(_block(el, style))
+    return "".join(blocks)
 
 
 def _block(el, style) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any, Optional
 
@@ -61,35 +62,44 @@ def read_body() -> bytes:
     return data
 
 
+def bad_parameter(message: str) -> ApiProblem:
+    return ApiProblem(400, message, slug="bad-parameter", title="参数有误")
+
+
+def shown_parameter(value: str) -> str:
+    return value if len(value) <= 20 else value[:20] + "…"
+
+
 def flag(name: str) -> bool:
+    """A yes/no query parameter: exactly 1, true, 0 or false (any letter case); absent or empty is no."""
     value = request.args.get(name)
-    if value is None:
+    if value is None or value == "":
         return False
-    text = value.strip().lower()
-    if text in ("1", "true", "yes", "on"):
+    if value.lower() in ("1", "true"):
         return True
-    if text in ("0", "false", "no", "off", ""):
+    if value.lower() in ("0", "false"):
         return False
-    raise ApiProblem(400, f"参数 {name} 应为 1 或 0，实际为「{value[:20]}」", slug="bad-parameter", title="参数有误")
+    raise bad_parameter(f"参数 {name} 应为 1 或 0（或 true、false），实际为「{shown_parameter(value)}」")
+
+
+MEETING_NUMBER = re.compile(r"[1-9][0-9]{0,2}")  # ASCII digits only: no sign, space, "_" or full-width digit
 
 
 def meeting_param() -> Optional[int]:
+    """The ``meeting`` query parameter: a meeting's number, 1–999, in ASCII digits; absent or empty is none."""
     value = request.args.get("meeting")
-    if value is None or value.strip() == "":
+    if value is None or value == "":
         return None
-    try:
-        number = int(value.strip())
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise ApiProblem(400, f"参数 meeting 应为从 1 开始的会议序号，实际为「{value[:20]}」", slug="bad-parameter", title="参数有误")
-    return number
+    if not MEETING_NUMBER.fullmatch(value):
+        raise bad_parameter(f"参数 meeting 应为从 1 开始的会议序号（1—999 的数字），实际为「{shown_parameter(value)}」")
+    return int(value)
 
 
 def format_param() -> str:
-    value = request.args.get("format", "docx").strip().lower() or "docx"
+    """The ``format`` query parameter: exactly docx or pdf; absent or empty is docx."""
+    value = request.args.get("format") or "docx"
     if value not in ("docx", "pdf"):
-        raise ApiProblem(400, f"参数 format 应为 docx 或 pdf，实际为「{value[:20]}」", slug="bad-parameter", title="参数有误")
+        raise bad_parameter(f"参数 format 应为 docx 或 pdf，实际为「{shown_parameter(value)}」")
     return value
 
 

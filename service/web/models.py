@@ -130,7 +130,7 @@ class DocumentQuery(BaseModel):
     """POST /api/v1/documents/{kind} 的查询参数。"""
 
     format: Literal["docx", "pdf"] = Field("docx", title="格式")
-    meeting: Optional[int] = Field(None, ge=1, title="会议序号", description="会议纪要（minutes）：第几次会议，从 1 开始，默认 1")
+    meeting: Optional[int] = Field(None, ge=1, le=999, title="会议序号", description="会议纪要（minutes）：第几次会议，从 1 开始，默认 1")
     template_set: Optional[str] = Field(None, title="模板套", description="默认 default（内置模板）；可用的名称见 /api/v1/templates")
 
 
