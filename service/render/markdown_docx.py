@@ -77,11 +77,23 @@ def _parser() -> markdown.Markdown:
 CACHED_LENGTH = 4000  # narratives longer than this are converted each time, not kept
 
 
+# User text is data: "<b>" or "&nbsp;" must come out exactly as typed. Escaping them as entities before parsing
+# lets the parser's inline patterns meet the entities, which is slow on long runs of "&" and, around emphasis
+# ("**a*& "), leaks the parser's own placeholders ("klzzwxh:0004") into the text. Characters from the private use
+# area stand in for them instead — the parser treats them as plain letters — and become entities in its HTML.
+_STAND_INS = {"&": "\ue000", "<": "\ue001", ">": "\ue002"}
+_TO_STAND_IN = str.maketrans(_STAND_INS)
+_ENTITIES = {"\ue000": "&amp;", "\ue001": "&lt;", "\ue002": "&gt;"}
+
+
 def _convert(source: str) -> str:
-    # User text is data: escape what Markdown would take for raw HTML, so that
-    # "<b>" or "&nbsp;" come out exactly as typed.
-    safe = source.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _parser().reset().convert(safe)
+    if any(ch in source for ch in _ENTITIES):  # text that holds the stand-ins themselves: escape as entities
+        safe = source.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return _parser().reset().convert(safe)
+    html = _parser().reset().convert(source.translate(_TO_STAND_IN))
+    for stand_in, entity in _ENTITIES.items():
+        html = html.replace(stand_in, entity)
+    return html
 
 
 _cached_convert = functools.lru_cache(maxsize=1024)(_convert)
