@@ -5,11 +5,15 @@ from __future__ import annotations
 import copy
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
 from docx.oxml.ns import qn
 
 from service.context.registry import FILING
 from service.generate import generate, render_document
 from service.render import CompiledTemplate, DocumentProperties, TemplateRenderError
+from service.render.markdown_docx import markdown_to_wordml
 from service.render.template_sets import DEFAULT_SET
 
 from .helpers import by_kind, documents, file_names, paragraphs, text_of
@@ -148,3 +152,17 @@ def test_no_reduction_is_not_called_a_reduction(case_data):
 def test_only_minutes_without_meetings(minimal_data):
     with pytest.raises(Exception, match="没有会议"):
         generate(minimal_data, only=["minutes"])
+
+
+
+MARKDOWN_PIECES = ["&", "*", "**", "_", "`", "\\", "<", ">", "a", "字", " ", "\n", "\n\n", "- ", "1. ", "&amp;", "&nbsp;", "<b>"]
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=40).map("".join))
+def test_markdown_never_leaks_the_parsers_placeholders(source):
+    """The parser stashes text as "klzzwxh:NNNN"; none of it, nor a stand-in character, may reach a document."""
+    xml = markdown_to_wordml(source, None)
+    text = "".join(etree.fromstring(f'<r xmlns:w="{W_NS}">{xml}</r>').itertext())
+    assert "klzzwxh" not in text and not any("\ue000" <= ch <= "\ue002" for ch in text)
