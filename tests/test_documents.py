@@ -55,7 +55,7 @@ def test_minutes_one_per_meeting(package):
     forum, hearing = (text_of(d) for d in by_kind(package, "minutes"))
     assert "镇西北片土地整理项目群众代表座谈会纪要" in forum
     assert "2026年3月20日9:00—11:30" in forum and "石桥村村委会会议室" in forum
-    assert "共5人（群众代表2人、利益相关方1人、村(社区)干部1人、部门代表1人）" in forum
+    assert "共5人（群众代表2人、利益相关方1人、村（社区）干部1人、部门代表1人）" in forum
     assert "郑大勇（利益相关方，新塘村种植大户）" in forum
     assert "每段保留不少于 3.5 米的临时便道" in forum
     assert "听证会纪要" in hearing and "韩冰（法律工作者，江城正衡律师事务所）" in hearing

@@ -25,6 +25,8 @@ HOSTILE = "A&B <项目> \"引号\" 'single' {{ 7*7 }} {% if x %} {_{ y }_} {#c#}
 def hostile_package(sample_data):
     case = copy.deepcopy(sample_data)
     case["matter"]["name"] = HOSTILE
+    for meeting in case["consultation"]["meetings"]:  # a meeting's title names its matter, as a real one does
+        meeting["title"] = meeting["title"].replace("镇西北片土地整理项目", HOSTILE)
     case["matter"]["summary"] = (
         "第一段 **加粗** 与 *倾斜*，<b>不是标签</b> &amp; {{ x }} 原样。\n"
         "同段第二行\n\n"

@@ -51,6 +51,14 @@ from service.context.models import (
 PARTICIPANT_ORDER = get_args(m.ParticipantCategory)
 
 
+def category_label(category: str) -> str:
+    """A participant category as printed: the case's 「村(社区)干部」 with full-width brackets (GB/T 15834)."""
+    return category.replace("(", "（").replace(")", "）")
+
+
+CATEGORY_LABELS = tuple(category_label(c) for c in PARTICIPANT_ORDER)  # the printed labels, in the same order
+
+
 def md(text: Optional[str]) -> Optional[Md]:
     return Md(text) if text and text.strip() else None
 
@@ -192,7 +200,7 @@ def attendance(participants: Iterable[m.Participant]) -> list[CategoryCountCtx]:
         groups.setdefault(p.category, []).append(p)
     return [
         CategoryCountCtx(
-            category=cat,
+            category=category_label(cat),
             count=len(groups[cat]),
             names=joined(f"{p.name}（{p.unit}）" if p.unit else p.name for p in groups[cat]),
         )
@@ -208,7 +216,7 @@ def meeting_ctx(no: int, meeting: m.Meeting, matter_name: str) -> MeetingCtx:
         p = by_name.get(name)
         if p is None:  # the host
             return f"{name}（主持人）"
-        return f"{name}（{joined((x for x in (p.category, p.unit) if x), '，')}）"
+        return f"{name}（{joined((x for x in (category_label(p.category), p.unit) if x), '，')}）"
 
     clock = ""
     if meeting.start_time:
@@ -217,10 +225,12 @@ def meeting_ctx(no: int, meeting: m.Meeting, matter_name: str) -> MeetingCtx:
             end = meeting.end_time.lstrip("0") if not meeting.end_time.startswith("00") else meeting.end_time
             clock += f"—{end}"
     groups = attendance(meeting.participants)
+    title = meeting.title or f"{matter_name}{meeting.kind}"
     return MeetingCtx(
         no=no,
         kind=meeting.kind,
-        title=meeting.title or f"{matter_name}{meeting.kind}",
+        title=title,
+        title_names_the_assessment="风险评估" in title,
         date=cn_date(meeting.date),
         time=cn_date(meeting.date) + clock,
         place=meeting.place,
@@ -413,6 +423,7 @@ def build_case_context(case: m.Case, assessment: Assessment, profile: RiskProfil
         report=ReportCtx(
             issued_on=cn_date(case.report.issued_on),
             assessor=case.report.assessor or case.authority.name,
+            assessor_is_authority=(case.report.assessor or case.authority.name) == case.authority.name,
             social_environment=md(case.report.social_environment),
             conclusion=md(case.report.conclusion),
             recommendations=list(case.report.recommendations),

@@ -77,7 +77,22 @@ def index4(value: float) -> str:
 
 
 def joined(items: Iterable[str], sep: str = "、") -> str:
-    return sep.join(items)
+    """Items joined with ``sep``; no 顿号 between items that stand in 《》 or “” (GB/T 15834 §4.5.3.5):
+    「《土地管理法》《农村土地承包法》」."""
+    result = ""
+    for item in items:
+        if result and not (sep == "、" and _closes_quote(result) and _opens_quote(item)):
+            result += sep
+        result += item
+    return result
+
+
+def _closes_quote(text: str) -> bool:
+    return text.endswith(("》", "”"))
+
+
+def _opens_quote(text: str) -> bool:
+    return text.startswith(("《", "“"))
 
 
 def counted(counter: Mapping[str, int], order: Iterable[str], unit: str) -> Optional[str]:

@@ -154,6 +154,7 @@ class MeetingCtx(Ctx):
     no: int = F("会议序号（在全部会议中）")
     kind: str = F("座谈会、听证会或论证会")
     title: str = F("会议名称（未填时为「事项名称+会议类型」）")
+    title_names_the_assessment: bool = F("会议名称是否已写明「……风险评估」（是则开场白不再重复）")
     date: str = F("会议日期")
     time: str = F("会议时间，如「2026年3月20日9:00—11:30」")
     place: Optional[str] = F("会议地点", None)
@@ -252,6 +253,7 @@ class RiskCtx(Ctx):
 class ReportCtx(Ctx):
     issued_on: str = F("成文日期")
     assessor: str = F("评估主体（未填时为责任主体）")
+    assessor_is_authority: bool = F("评估主体是否就是责任主体（是则开头不写「根据……部署」）")
     social_environment: Optional[Md] = F("社会环境（Markdown）", None)
     conclusion: Optional[Md] = F("评估结论（Markdown）", None)
     recommendations: list[str] = F("建议", [])

@@ -19,7 +19,7 @@ from collections import Counter
 from datetime import date
 from typing import Optional, Sequence, get_args
 
-from service.context.builder import PARTICIPANT_ORDER, build_case_context, opinions_sentence, person
+from service.context.builder import CATEGORY_LABELS, build_case_context, category_label, opinions_sentence, person
 from service.context.fmt import cn_date, cn_number, counted, joined, percent, period as date_span
 from service.context.models import CaseContext, DocCtx
 from service.context.registry import PERIOD
@@ -229,7 +229,7 @@ def procedure_ctx(
     households = sum(v.households or 0 for v in visits)
     meetings = [mt for c in consultations for mt in c.meetings]
     kinds = Counter(mt.kind for mt in meetings)
-    categories = Counter(p.category for mt in meetings for p in mt.participants)
+    categories = Counter(category_label(p.category) for mt in meetings for p in mt.participants)
     opinions = [o for c in cases for o in c.opinions]
     adoption = Counter(o.adoption for o in opinions)
     factors = [f for a in assessments for f in a.factors]
@@ -317,8 +317,8 @@ def procedure_ctx(
         meetings_by_kind=[CountCtx(label=k, count=kinds[k]) for k in MEETING_KINDS if kinds[k]],
         meetings_text=meetings_text,
         participants_total=sum(categories.values()),
-        participants_by_category=[CountCtx(label=k, count=categories[k]) for k in PARTICIPANT_ORDER if categories[k]],
-        participants_text=counted(categories, PARTICIPANT_ORDER, "人次"),
+        participants_by_category=[CountCtx(label=k, count=categories[k]) for k in CATEGORY_LABELS if categories[k]],
+        participants_text=counted(categories, CATEGORY_LABELS, "人次"),
         opinions_total=len(opinions),
         adopted=adoption["采纳"],
         partly_adopted=adoption["部分采纳"],

@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import FunctionLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from service.context.fmt import cn_date
+from service.context.fmt import cn_date, joined
 from service.render.deadline import RenderTimeout, check_deadline, end_deadline, render_timeout, start_deadline
 from service.render.markdown_docx import as_paragraphs
 
@@ -46,7 +46,7 @@ def bounded_range(*args: int):
 
 
 def join_cn(items, sep: str = "、") -> str:
-    return sep.join(str(i) for i in items)
+    return joined((str(i) for i in items), sep)
 
 
 # Filters a clerk can read in a template (documented in doc_templates/README.md, 「过滤器」).
