@@ -146,10 +146,22 @@ def h11_problem(exc: h11.RemoteProtocolError, state: "Reading") -> ApiProblem:
         return ApiProblem(400, "分块传输（Transfer-Encoding: chunked）的格式不正确，无法读取请求内容")
     if exc.error_status_hint == 431:
         return ApiProblem(431, f"请求行和请求头合计超过 {human_size(MAX_HEAD)} 的上限")
+    if "Transfer-Encoding" in str(exc):
+        coding = _header_line(state.raw, b"transfer-encoding")
+        return ApiProblem(501, f"不支持的传输编码（Transfer-Encoding）：{_shown(coding)}；只支持 chunked")
     if "Host" in str(exc):
         return ApiProblem(400, "HTTP/1.1 请求必须带且只带一个 Host 请求头")
     first_line = bytes(state.raw).split(b"\n", 1)[0].rstrip(b"\r")
     return ApiProblem(400, f"请求格式不正确，无法处理；请求行：{_shown(first_line)}")
+
+
+def _header_line(raw: bytes, name: bytes) -> bytes:
+    """The value of header ``name`` in a raw head (the first one), for messages."""
+    for line in bytes(raw).split(b"\r\n\r\n", 1)[0].split(b"\r\n")[1:]:
+        key, _, value = line.partition(b":")
+        if key.strip().lower() == name:
+            return value.strip()
+    return b""
 
 
 def timeout_problem(state: "Reading", limits: FrontLimits) -> ApiProblem:
