@@ -9,13 +9,14 @@ that the service still answers.
 
 from __future__ import annotations
 
+import io
 import json
 import socket
 import urllib.request
 
 import pytest
 
-from .web_fixtures import SAMPLE_PATH, start_server, stop_server
+from .web_fixtures import SAMPLE_PATH, app_with, start_server, stop_server
 
 LIMIT = 64 * 1024
 TIMEOUT = 2  # WENPING_HEADER_TIMEOUT and WENPING_BODY_TIMEOUT for this server, seconds
@@ -272,3 +273,17 @@ def test_malformed_requests_get_chinese_problems(server, name):
     raw, status, words = MALFORMED[name]
     assert_problem(exchange(server, raw), status, *words)
     assert_still_serving(server)
+
+
+@pytest.mark.parametrize("path, make, content_type", [("/api/v1/validate", case_json, JSON), ("/", form_body, FORM)])
+def test_the_app_alone_keeps_one_limit_for_a_body_without_length(path, make, content_type):
+    """Under a WSGI server that passes a chunked body on as is (no Content-Length, input terminated)."""
+    client = app_with(MAX_CONTENT_LENGTH=LIMIT).test_client()
+    for size, status in ((LIMIT, 200), (LIMIT + 1, 413)):
+        response = client.post(
+            path,
+            input_stream=io.BytesIO(make(size)),
+            headers={"Content-Type": content_type},
+            environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""},
+        )
+        assert response.status_code == status, response.get_data()[:300]
