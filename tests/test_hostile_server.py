@@ -261,6 +261,10 @@ MALFORMED = {
     "header-too-large": (b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n", 431, ("8190",)),
     "bad-request-line": (b"GARBAGE\r\n\r\n", 400, ("GARBAGE",)),
     "unsupported-http-version": (b"GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n", 505, ("2.0",)),
+    "unknown-expectation": (
+        b"POST /api/v1/validate HTTP/1.1\r\nHost: x\r\nExpect: wonders\r\nContent-Length: 2\r\n\r\n{}", 417, ("wonders",),
+    ),
+    "bad-header-name": (b"GET /healthz HTTP/1.1\r\nHost: x\r\nBad Name: 1\r\n\r\n", 400, ("请求头",)),
     "missing-host": (b"GET /healthz HTTP/1.1\r\n\r\n", 400, ("Host",)),
     "unsupported-transfer-coding": (
         b"POST /api/v1/validate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501, ("gzip",),
