@@ -113,6 +113,20 @@ class Settings(BaseSettings):
         description="一次请求最多接收的内容大小，超过则答 413；nginx 的 client_max_body_size 应略大于它",
         json_schema_extra=_doc("大小（字节数，或如 5M、512K）", "5M"),
     )
+    header_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="wenping serve 等待一个请求的请求行和全部请求头的最长秒数（从收到第一个字节算起），超时答 408 并断开",
+        json_schema_extra=_doc("秒数", "10"),
+    )
+    body_timeout: float = Field(
+        default=20.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="wenping serve 接收请求内容时最多等待下一段数据的秒数，超时答 408 并断开",
+        json_schema_extra=_doc("秒数", "20"),
+    )
     template_dirs: Annotated[tuple[Path, ...], NoDecode] = Field(
         default=(),
         description="到哪些文件夹找模板套，多个用冒号分隔；其中每个含 .docx 的子文件夹是一套模板，"

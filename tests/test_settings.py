@@ -56,6 +56,7 @@ def test_defaults(clean):
     assert settings.max_body == DEFAULT_MAX_BODY == 5 * 1024 * 1024
     assert settings.template_dirs == ()
     assert settings.render_timeout == 10
+    assert (settings.header_timeout, settings.body_timeout) == (10, 20)
     assert settings.risk_profile is None
     assert (settings.soffice, settings.uno_python) == ("soffice", "/usr/bin/python3")
     assert settings.pdf_workers == min(2, os.cpu_count() or 1)
@@ -69,6 +70,8 @@ def test_every_variable_is_read_from_the_environment(clean, tmp_path):
     values = {
         "WENPING_API_KEYS": f" {KEY_A} ,, {KEY_B} ",
         "WENPING_MAX_BODY": "512K",
+        "WENPING_HEADER_TIMEOUT": "4",
+        "WENPING_BODY_TIMEOUT": "7.5",
         "WENPING_TEMPLATE_DIRS": os.pathsep.join([str(tmp_path / "a"), "", str(tmp_path / "b")]),
         "WENPING_RENDER_TIMEOUT": "2.5",
         "WENPING_RISK_PROFILE": str(tmp_path / "profile.toml"),
@@ -85,6 +88,7 @@ def test_every_variable_is_read_from_the_environment(clean, tmp_path):
     settings = Settings.load()
     assert settings.api_key_values() == (KEY_A, KEY_B)
     assert settings.max_body == 512 * 1024
+    assert (settings.header_timeout, settings.body_timeout) == (4, 7.5)
     assert settings.template_dirs == (tmp_path / "a", tmp_path / "b")
     assert settings.render_timeout == 2.5
     assert settings.risk_profile == tmp_path / "profile.toml"
@@ -124,6 +128,8 @@ def test_a_blank_variable_counts_as_unset(clean):
         ("WENPING_PDF_TIMEOUT", "inf", "应为有限的数字"),
         ("WENPING_RENDER_TIMEOUT", "0", "应大于 0"),
         ("WENPING_RENDER_TIMEOUT", "nan", "应为有限的数字"),
+        ("WENPING_HEADER_TIMEOUT", "0", "应大于 0"),
+        ("WENPING_BODY_TIMEOUT", "later", "应为数字"),
     ],
 )
 def test_a_bad_value_names_the_variable_and_the_value(clean, name, value, reason):

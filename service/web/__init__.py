@@ -14,6 +14,7 @@ details in Chinese (``problems``); production serving is ``server.serve``.
 
 from __future__ import annotations
 
+import io
 import logging
 from typing import Any, Mapping, Optional
 
@@ -28,6 +29,30 @@ NO_KEYS_WARNING = "未配置访问密钥（WENPING_API_KEYS）：任何能连上
 
 
 SETTINGS_KEY = "wenping.settings"
+
+
+class OneBodyLimit:
+    """WSGI middleware: the body limit (``MAX_CONTENT_LENGTH``) is the same however the body arrives.
+
+    With ``wsgi.input_terminated`` (gunicorn sets it) werkzeug reads through a stream capped
+    at the limit that answers 413 on the read after the limit, even when the body ended
+    exactly there: a body of exactly the limit was refused. A body with a Content-Length is
+    bounded by the server, so werkzeug bounds it by that length instead; a body without one
+    (chunked, from a server that passes it on as is) is read here up to one byte past the
+    limit and handed on with its length, so werkzeug refuses it (413) before reading, or reads it.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.wsgi_app = app.wsgi_app
+
+    def __call__(self, environ, start_response):
+        limit = self.app.config.get("MAX_CONTENT_LENGTH")
+        if limit is not None and environ.pop("wsgi.input_terminated", None) and not environ.get("CONTENT_LENGTH"):
+            body = environ["wsgi.input"].read(limit + 1)
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+        return self.wsgi_app(environ, start_response)
 
 
 def create_app(config: Optional[Mapping[str, Any]] = None, settings: Optional[Settings] = None) -> Flask:
@@ -46,6 +71,7 @@ def create_app(config: Optional[Mapping[str, Any]] = None, settings: Optional[Se
     app.register_blueprint(ops.bp)
     app.register_blueprint(form.bp)
     register_error_handlers(app)
+    app.wsgi_app = OneBodyLimit(app)  # type: ignore[method-assign]
 
     @app.after_request
     def _security_headers(response):

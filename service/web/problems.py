@@ -38,6 +38,7 @@ STANDARD: dict[int, tuple[str, str]] = {
     413: ("body-too-large", "请求内容过大"),
     414: ("uri-too-long", "请求地址过长"),
     415: ("unsupported-media-type", "不支持的内容类型"),
+    417: ("expectation-failed", "无法满足 Expect 要求"),
     422: ("invalid-case", "案卷未通过校验"),
     429: ("too-many-requests", "请求过于频繁"),
     431: ("headers-too-large", "请求头过大"),
@@ -45,6 +46,7 @@ STANDARD: dict[int, tuple[str, str]] = {
     501: ("not-implemented", "不支持该请求"),
     503: ("unavailable", "服务暂不可用"),
     504: ("timeout", "处理超时"),
+    505: ("http-version-not-supported", "不支持该 HTTP 版本"),
 }
 
 INTERNAL_DETAIL = "服务器处理请求时出错，已记录日志。请稍后重试；如仍出错，请联系系统管理员。"

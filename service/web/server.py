@@ -3,7 +3,10 @@
 Without API keys the service refuses a non-loopback address unless told
 ``--insecure-no-auth``, and says so in Chinese at start. The access log has
 no personal data: time, method, path (never the query string), status, bytes
-and duration; request bodies are never logged.
+and duration; request bodies are never logged. The worker is gunicorn's gthread
+with a front that reads whole requests in its event loop (``front.FrontWorker``):
+slow or stalled clients hold no thread, and are dropped after
+``WENPING_HEADER_TIMEOUT`` / ``WENPING_BODY_TIMEOUT`` (docs/serving.md).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from gunicorn.app.base import BaseApplication
 
 from service.errors import WenpingError
 from service.settings import Settings, current_settings
+from service.web.front import MAX_CONNECTIONS, FrontLimits, front_worker
 
 # Time, "METHOD /path" (no query string: it may carry data), status, bytes, duration in ms.
 ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
@@ -86,12 +90,21 @@ class WenpingServer(BaseApplication):
         return create_app(self.app_config, settings=self.service_settings)
 
 
-def gunicorn_options(host: str, port: int, workers: int, threads: int, timeout: int) -> dict[str, Any]:
+def front_limits(settings: Settings) -> FrontLimits:
+    return FrontLimits(
+        max_body=settings.max_body,
+        header_timeout=settings.header_timeout,
+        body_timeout=settings.body_timeout,
+    )
+
+
+def gunicorn_options(host: str, port: int, workers: int, threads: int, timeout: int, limits: FrontLimits) -> dict[str, Any]:
     return {
         "bind": [bind_address(host, port)],
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": front_worker(limits),
         "threads": threads,
+        "worker_connections": MAX_CONNECTIONS,
         "timeout": timeout,
         "graceful_timeout": 30,
         "keepalive": 5,
@@ -138,4 +151,5 @@ def serve(
 
     for problem in check_all_sets(settings.template_dirs):  # a broken set is refused at use; say so now, once
         _say(f"警告：{problem}")
-    WenpingServer(gunicorn_options(host, port, workers, threads, timeout), settings=settings).run()
+    options = gunicorn_options(host, port, workers, threads, timeout, front_limits(settings))
+    WenpingServer(options, settings=settings).run()
