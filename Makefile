@@ -9,9 +9,9 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 
 # Debian packages: LibreOffice for PDF, Simplified-Chinese fonts (serif: UMing CN, sans: WenQuanYi
 # Zen Hei, kai: UKai CN; see service/pdf/fonts.conf),
-# poppler for reading PDFs back, Chromium for the form's browser tests.
+# poppler for reading PDFs back, Chromium for the form's browser tests, PostgreSQL for the register's tests.
 APT_PACKAGES := libreoffice-writer-nogui python3-uno fontconfig fonts-arphic-uming fonts-wqy-zenhei \
-	fonts-arphic-ukai fonts-liberation2 poppler-utils chromium
+	fonts-arphic-ukai fonts-liberation2 poppler-utils chromium postgresql
 
 .PHONY: run test venv sysdeps schema settings-doc templates bench clean
 
