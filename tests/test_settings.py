@@ -60,6 +60,7 @@ def test_defaults(clean):
     assert (settings.soffice, settings.uno_python) == ("soffice", "/usr/bin/python3")
     assert settings.pdf_workers == min(2, os.cpu_count() or 1)
     assert settings.pdf_timeout == 60
+    assert settings.state_dir == Path.home() / ".local" / "state" / "wenping" and settings.database_url is None
     assert settings.model_fields_set == set()
 
 
@@ -74,6 +75,8 @@ def test_every_variable_is_read_from_the_environment(clean, tmp_path):
         "WENPING_UNO_PYTHON": "/opt/lo/program/python",
         "WENPING_PDF_WORKERS": " 3 ",
         "WENPING_PDF_TIMEOUT": "12.5",
+        "WENPING_STATE_DIR": str(tmp_path / "state"),
+        "WENPING_DATABASE_URL": " postgresql+psycopg://wenping:secret@db/wenping ",
     }
     assert sorted(values) == sorted(EVERY_VARIABLE)  # a new setting needs a line here
     for name, value in values.items():
@@ -88,6 +91,8 @@ def test_every_variable_is_read_from_the_environment(clean, tmp_path):
     assert settings.uno_python == "/opt/lo/program/python"
     assert settings.pdf_workers == 3
     assert settings.pdf_timeout == 12.5
+    assert settings.state_dir == tmp_path / "state"
+    assert settings.database_url.get_secret_value() == "postgresql+psycopg://wenping:secret@db/wenping"
     assert {f"WENPING_{f.upper()}" for f in settings.model_fields_set} == set(values)
 
 
