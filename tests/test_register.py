@@ -417,3 +417,24 @@ def test_cli_submit_diff_package_verify(settings, sample_data, tmp_path):
     assert run.returncode == 2 and run.stderr.startswith("错误：") and "NOPE" in run.stderr and "Traceback" not in run.stderr
     run = wenping(env, "cases", "package", case_id, "--version", "9", "-o", tmp_path / "x.zip")
     assert run.returncode == 2 and "第 9 版" in run.stderr and not (tmp_path / "x.zip").exists()
+
+
+def test_a_missing_or_damaged_blob_is_reported(tmp_path, sample_data):
+    from service.register import MissingBlob
+
+    with Register.open(Settings(state_dir=tmp_path / "state")) as register:
+        register.submit(sample_data)
+        digest = register.package(sample_data["case_id"]).package.sha256
+        blob = register.blobs.path(digest)
+        damaged = bytearray(blob.read_bytes())
+        damaged[100] ^= 0xFF
+        blob.write_bytes(bytes(damaged))
+        with pytest.raises(MissingBlob, match="损坏"):
+            register.package_bytes(digest)
+        register.package(sample_data["case_id"])  # filing again replaces the damaged copy
+        assert register.package_bytes(digest)
+        blob.unlink()
+        with pytest.raises(MissingBlob, match="blobs"):
+            register.package_bytes(digest)
+        assert register.package(sample_data["case_id"]).package.sha256 == digest  # filing again heals it
+        assert register.package_bytes(digest)

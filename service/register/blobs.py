@@ -37,9 +37,16 @@ class BlobStore:
         """Store ``data`` under its SHA-256 (once: the same bytes are the same file); the digest."""
         digest = sha256(data)
         target = self.path(digest)
-        if not (target.is_file() and target.stat().st_size == len(data)):
-            write_atomically(target, data)
+        if not self._holds(target, digest):
+            write_atomically(target, data)  # new, or a damaged copy replaced
         return digest
+
+    @staticmethod
+    def _holds(target: Path, digest: str) -> bool:
+        try:
+            return sha256(target.read_bytes()) == digest
+        except FileNotFoundError:
+            return False
 
     def get(self, digest: str) -> bytes:
         try:
