@@ -65,7 +65,6 @@ class VersionRow(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     #: The canonical case JSON (the bytes of a package's case.json), as UTF-8 text.
     content: Mapped[str] = mapped_column(Text)
-    stage: Mapped[str] = mapped_column(String(16))
     submitted_by: Mapped[str] = mapped_column(String(200), default="")
     submitted_at: Mapped[datetime] = mapped_column(UtcDateTime)
     case: Mapped[CaseRow] = relationship(back_populates="versions")

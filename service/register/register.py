@@ -164,9 +164,9 @@ class Verification:
 
 
 def _version(row: VersionRow, case_id: str) -> Version:
-    return Version(
-        case_id, row.number, row.sha256, row.stage, row.submitted_by, row.submitted_at, row.content.encode("utf-8")
-    )
+    # The stage is read from the content each time, never stored: a refined rule applies to old versions too.
+    stage = stage_of(json.loads(row.content))
+    return Version(case_id, row.number, row.sha256, stage, row.submitted_by, row.submitted_at, row.content.encode("utf-8"))
 
 
 def _filed(row: PackageRow, case_id: str, number: int) -> FiledPackage:
@@ -220,10 +220,9 @@ class Register:
         content = prepared.case_json
         case_id = prepared.validation.case.case_id
         digest = sha256(content)
-        stage = stage_of(json.loads(content))
-        return self._write(lambda session: self._add_version(session, case_id, content, digest, stage, by.strip()))
+        return self._write(lambda session: self._add_version(session, case_id, content, digest, by.strip()))
 
-    def _add_version(self, session: Session, case_id: str, content: bytes, digest: str, stage: str, by: str) -> Submitted:
+    def _add_version(self, session: Session, case_id: str, content: bytes, digest: str, by: str) -> Submitted:
         case = self._lock_case(session, case_id)
         same = session.scalars(select(VersionRow).where(VersionRow.case_pk == case.id, VersionRow.sha256 == digest)).first()
         if same is not None:
@@ -234,7 +233,6 @@ class Register:
             number=case.version_count,
             sha256=digest,
             content=content.decode("utf-8"),
-            stage=stage,
             submitted_by=by,
             submitted_at=utc_now(),
         )
@@ -344,8 +342,9 @@ class Register:
 
     @staticmethod
     def _summary(case: CaseRow, latest: VersionRow) -> CaseSummary:
-        matter = json.loads(latest.content).get("matter", {}).get("name", "")
-        return CaseSummary(case.case_id, matter, case.version_count, latest.stage, case.created_at, latest.submitted_at)
+        data = json.loads(latest.content)
+        matter = data.get("matter", {}).get("name", "")
+        return CaseSummary(case.case_id, matter, case.version_count, stage_of(data), case.created_at, latest.submitted_at)
 
     def packages(self, case_id: str) -> list[FiledPackage]:
         """The packages filed for the case, oldest first."""

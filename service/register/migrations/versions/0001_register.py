@@ -32,7 +32,6 @@ def upgrade() -> None:
         sa.Column("number", sa.Integer, nullable=False),
         sa.Column("sha256", sa.String(64), nullable=False),
         sa.Column("content", sa.Text, nullable=False),
-        sa.Column("stage", sa.String(16), nullable=False),
         sa.Column("submitted_by", sa.String(200), nullable=False),
         sa.Column("submitted_at", UtcDateTime, nullable=False),
         sa.UniqueConstraint("case_pk", "number", name="uq_case_versions_number"),
