@@ -107,8 +107,13 @@ def test_diff_between_two_versions_names_fields_and_titles(register, sample_data
     consulted = register.diff(case_id, 1, 2)
     topic = next(c for c in consulted if c["path"] == "opinions.0.topic")
     assert topic["title"] == "意见建议" and topic["old"] is None
-    assert register.diff(case_id, 6, 1)  # backwards works too
     assert register.diff(case_id, 2, 2) == []
+    for old in range(1, 7):
+        for new in range(old + 1, 7):
+            forwards, backwards = register.diff(case_id, old, new), register.diff(case_id, new, old)
+            assert forwards, (old, new)
+            swapped = sorted(json.dumps([c["path"], c["title"], c["new"], c["old"]]) for c in backwards)
+            assert sorted(json.dumps([c["path"], c["title"], c["old"], c["new"]]) for c in forwards) == swapped
 
 
 def test_an_invalid_case_is_refused_and_nothing_stored(register, sample_data):
@@ -375,7 +380,7 @@ def test_cli_submit_diff_package_verify(settings, sample_data, tmp_path):
         env["WENPING_DATABASE_URL"] = settings.database_url.get_secret_value()
     case_id = sample_data["case_id"]
     files = []
-    for number, step in enumerate(steps(sample_data)[3:5], 1):
+    for number, step in enumerate(steps(sample_data), 1):
         path = tmp_path / f"v{number}.json"
         path.write_text(json.dumps(step, ensure_ascii=False), "utf-8")
         files.append(path)
@@ -383,23 +388,27 @@ def test_cli_submit_diff_package_verify(settings, sample_data, tmp_path):
     run = wenping(env, "db", "upgrade")
     assert run.returncode == 0 and "0001" in run.stdout, run.stderr
     run = wenping(env, "cases", "submit", files[0], "--by", "陈立新")
-    assert run.returncode == 0 and f"案卷 {case_id} 第 1 版" in run.stdout and "决策" in run.stdout, run.stderr
-    assert "第 2 版" in wenping(env, "cases", "submit", files[1]).stdout
+    assert run.returncode == 0 and f"案卷 {case_id} 第 1 版" in run.stdout and "方案" in run.stdout, run.stderr
+    for number, (path, stage) in enumerate(zip(files[1:], STAGES[1:]), 2):
+        run = wenping(env, "cases", "submit", path)
+        assert f"第 {number} 版" in run.stdout and stage in run.stdout, run.stderr
     assert "未另立版本" in wenping(env, "cases", "submit", files[1]).stdout
 
     listed = json.loads(wenping(env, "cases", "list", "--json").stdout)
-    assert [(c["case_id"], c["versions"], c["stage"]) for c in listed["cases"]] == [(case_id, 2, "实施跟踪")]
+    assert [(c["case_id"], c["versions"], c["stage"]) for c in listed["cases"]] == [(case_id, 6, "结案")]
     history = json.loads(wenping(env, "cases", "versions", case_id, "--json").stdout)["versions"]
-    assert [(v["version"], v["submitted_by"]) for v in history] == [(1, "陈立新"), (2, "")]
-    changes = json.loads(wenping(env, "cases", "diff", case_id, "1", "2", "--json").stdout)["changes"]
+    assert [(v["version"], v["submitted_by"], v["stage"]) for v in history] == [
+        (n, "陈立新" if n == 1 else "", stage) for n, stage in enumerate(STAGES, 1)
+    ]
+    changes = json.loads(wenping(env, "cases", "diff", case_id, "4", "5", "--json").stdout)["changes"]
     assert changes == [{"path": "filing.number", "title": "备案编号", "old": None, "new": sample_data["filing"]["number"]}]
-    assert "filing.number（备案编号）" in wenping(env, "cases", "diff", case_id, "1", "2").stdout
+    assert "filing.number（备案编号）：（无） → " in wenping(env, "cases", "diff", case_id, "4", "5").stdout
 
     out = tmp_path / "filed.zip"
-    run = wenping(env, "cases", "package", case_id, "--version", "1", "-o", out)
+    run = wenping(env, "cases", "package", case_id, "--version", "5", "-o", out)
     assert run.returncode == 0, run.stderr
     run = wenping(env, "verify", out)
-    assert run.returncode == 0 and "已核验" in run.stdout and "第 1 版" in run.stdout, run.stderr
+    assert run.returncode == 0 and "已核验" in run.stdout and "第 5 版" in run.stdout, run.stderr
     document = tmp_path / "document.docx"
     with zipfile.ZipFile(out) as archive:
         name = next(n for n in archive.namelist() if n.endswith(".docx"))
@@ -407,7 +416,7 @@ def test_cli_submit_diff_package_verify(settings, sample_data, tmp_path):
     found = json.loads(wenping(env, "verify", document, "--json").stdout)
     assert found["issued"] and found["found"][0]["file"] == name
     shown_case = wenping(env, "cases", "show", case_id)
-    assert "实施跟踪" in shown_case.stdout and out.name not in shown_case.stdout and "第 1 版" in shown_case.stdout
+    assert "结案" in shown_case.stdout and "第 5 版" in shown_case.stdout
 
     forged = tmp_path / "forged.zip"
     forged.write_bytes(out.read_bytes() + b"\0")
