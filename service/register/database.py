@@ -146,7 +146,3 @@ class Reachable:
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Explicit sessions: each unit of work opens its own (``with factory.begin() as session``)."""
     return sessionmaker(engine, expire_on_commit=False)
-
-
-def reachable(engine: Engine) -> Reachable:
-    return Reachable(engine)
