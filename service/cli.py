@@ -294,5 +294,217 @@ def serve_cmd(host: str, port: int, workers: int, threads: int, insecure_no_auth
     serve(host=host, port=port, workers=workers, threads=threads, insecure_no_auth=insecure_no_auth)
 
 
+# -- the register (台账): cases, versions, filed packages, verification ------------------------------
+
+
+def _register(door: Door):
+    from service.register import Register
+
+    return Register.open(door.settings)
+
+
+def _as_json(value) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _when(moment) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %z")
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "（无）"
+    return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+
+
+@main.group("cases")
+def cases_group() -> None:
+    """台账：提交案卷的各个版本，查看、比较，出具报备材料（存放处见 WENPING_STATE_DIR、WENPING_DATABASE_URL）。"""
+
+
+@cases_group.command("submit")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--by", "by", default="", metavar="NAME", help="提交人。")
+@click.pass_obj
+def cases_submit_cmd(door: Door, file: Path, by: str) -> None:
+    """把案卷文件 FILE 作为新版本登记到台账（内容与已有版本相同时不另立版本）。"""
+    data = _load(file)
+    with _register(door) as register:
+        submitted = register.submit(data, by=by)
+    v = submitted.version
+    if submitted.created:
+        click.echo(f"已登记：案卷 {v.case_id} 第 {v.number} 版（阶段：{v.stage}；SHA-256：{v.sha256}）")
+    else:
+        click.echo(f"内容与案卷 {v.case_id} 第 {v.number} 版相同，未另立版本（SHA-256：{v.sha256}）")
+
+
+@cases_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@click.pass_obj
+def cases_list_cmd(door: Door, as_json: bool) -> None:
+    """列出台账中的全部案卷。"""
+    with _register(door) as register:
+        cases = register.cases()
+    if as_json:
+        _as_json({"cases": [c.as_dict() for c in cases]})
+        return
+    if not cases:
+        click.echo("台账中还没有案卷")
+    for c in cases:
+        click.echo(f"{c.case_id}  {c.matter}  阶段：{c.stage}  共 {c.versions} 版  最近提交：{_when(c.updated_at)}")
+
+
+@cases_group.command("show")
+@click.argument("case_id")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@click.pass_obj
+def cases_show_cmd(door: Door, case_id: str, as_json: bool) -> None:
+    """显示一个案卷：事项、阶段、各版本和已出具的报备材料。"""
+    with _register(door) as register:
+        case, versions, packages = register.case(case_id), register.versions(case_id), register.packages(case_id)
+    if as_json:
+        _as_json({**case.as_dict(), "history": [v.as_dict() for v in versions], "packages": [p.as_dict() for p in packages]})
+        return
+    click.echo(f"案卷编号：{case.case_id}")
+    click.echo(f"事项名称：{case.matter}")
+    click.echo(f"阶段：{case.stage}")
+    click.echo(f"版本：共 {case.versions} 版，最近提交 {_when(case.updated_at)}")
+    click.echo("已出具的报备材料：" + ("无" if not packages else ""))
+    for p in packages:
+        click.echo(f"  第 {p.version} 版 {p.file_name}（{'含 PDF' if p.pdf else '仅 Word'}）{_when(p.created_at)}  SHA-256：{p.sha256}")
+
+
+@cases_group.command("versions")
+@click.argument("case_id")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@click.pass_obj
+def cases_versions_cmd(door: Door, case_id: str, as_json: bool) -> None:
+    """列出一个案卷的各个版本。"""
+    with _register(door) as register:
+        versions = register.versions(case_id)
+    if as_json:
+        _as_json({"case_id": case_id, "versions": [v.as_dict() for v in versions]})
+        return
+    for v in versions:
+        who = f"  提交人：{v.submitted_by}" if v.submitted_by else ""
+        click.echo(f"第 {v.number} 版  {_when(v.submitted_at)}  阶段：{v.stage}{who}  SHA-256：{v.sha256}")
+
+
+@cases_group.command("diff")
+@click.argument("case_id")
+@click.argument("old", type=click.IntRange(1))
+@click.argument("new", type=click.IntRange(1))
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@click.pass_obj
+def cases_diff_cmd(door: Door, case_id: str, old: int, new: int, as_json: bool) -> None:
+    """比较案卷的两个版本（OLD、NEW 为版本号），逐项列出改动的字段。"""
+    with _register(door) as register:
+        changes = register.diff(case_id, old, new)
+    if as_json:
+        _as_json({"case_id": case_id, "old": old, "new": new, "changes": changes})
+        return
+    if not changes:
+        click.echo(f"第 {old} 版与第 {new} 版内容相同")
+    for change in changes:
+        title = f"（{change['title']}）" if change["title"] else ""
+        click.echo(f"{change['path']}{title}：{_shown(change['old'])} → {_shown(change['new'])}")
+
+
+@cases_group.command("package")
+@click.argument("case_id")
+@click.option("--version", "version", type=click.IntRange(1), default=None, help="版本号（默认：最新版）。")
+@click.option("--pdf", "pdf", is_flag=True, help="同时生成 PDF 和合订本（需要 LibreOffice）。")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False), help="输出的 zip 文件。")
+@click.pass_obj
+def cases_package_cmd(door: Door, case_id: str, version: int | None, pdf: bool, output: Path) -> None:
+    """出具案卷某一版本的报备材料，登记到台账并写到 OUT.zip。"""
+    if output.suffix.lower() != ".zip":
+        raise UsageError(f"输出文件 {output} 应以 .zip 结尾")
+    with _register(door) as register:
+        filed = register.package(case_id, version, pdf=pdf)
+    _write(output, filed.data, [])
+    p = filed.package
+    again = "" if filed.created else "（与此前出具的相同）"
+    click.echo(f"已出具：案卷 {p.case_id} 第 {p.version} 版的报备材料{again} → {output}")
+    click.echo(f"SHA-256：{p.sha256}")
+
+
+def _digest_of(target: str) -> str:
+    """The SHA-256 a user gave, or that of the file they named."""
+    import hashlib
+    import re
+
+    if re.fullmatch(r"[0-9a-fA-F]{64}", target.strip()):
+        return target.strip().lower()
+    path = Path(target)
+    if not path.exists() and not path.suffix:
+        raise UsageError(f"「{target}」既不是文件，也不是 64 位十六进制的 SHA-256")
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        raise InputReadError(f"文件 {path} 不存在") from None
+    except IsADirectoryError:
+        raise InputReadError(f"{path} 是文件夹，不是文件") from None
+    except OSError as exc:
+        raise InputReadError(f"无法读取文件 {path}（{exc.strerror}）") from None
+
+
+@main.command("verify")
+@click.argument("target", metavar="FILE_OR_SHA256")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@click.pass_obj
+def verify_cmd(door: Door, target: str, as_json: bool) -> None:
+    """核验一份报备材料（或其中任一文件）是否由本服务出具。退出码 0：是；1：不是。"""
+    digest = _digest_of(target)
+    with _register(door) as register:
+        verification = register.verify(digest)
+    if as_json:
+        _as_json(verification.as_dict())
+    elif not verification.issued:
+        click.echo(f"未找到：SHA-256 为 {digest} 的文件不是本台账出具的报备材料，也不是其中的文件")
+    else:
+        click.echo(f"已核验：SHA-256 为 {digest} 的文件由本台账出具")
+        for found in verification.found:
+            what = "报备材料本身" if found.file is None else f"其中的文件「{found.file}」"
+            click.echo(f"  案卷 {found.case_id} 第 {found.version} 版，{found.package_file_name}，{what}，"
+                       f"出具于 {_when(found.issued_at)}")
+    if not verification.issued:
+        sys.exit(1)
+
+
+@main.group("db")
+def db_group() -> None:
+    """台账数据库的维护。"""
+
+
+@db_group.command("upgrade")
+@click.pass_obj
+def db_upgrade_cmd(door: Door) -> None:
+    """建立或升级台账数据库的表（可重复运行）。"""
+    from service.register import upgrade
+    from service.register.database import create, database_url
+
+    engine = create(database_url(door.settings))
+    try:
+        before, after = upgrade(engine)
+    finally:
+        engine.dispose()
+    where = engine.url.render_as_string(hide_password=True)
+    if before == after:
+        click.echo(f"台账数据库已是最新版本（{after}）：{where}")
+    else:
+        click.echo(f"台账数据库已从版本 {before or '（空）'} 升级到 {after}：{where}")
+
+
+@db_group.command("clean")
+@click.option("--all", "everything", is_flag=True, help="不论新旧，删除全部无主文件（确认没有正在出具的材料时用）。")
+@click.pass_obj
+def db_clean_cmd(door: Door, everything: bool) -> None:
+    """删除材料文件夹中没有登记的文件（出具中途失败留下的，默认只删一小时以前的）。"""
+    with _register(door) as register:
+        removed = register.remove_orphans(0 if everything else 3600)
+    click.echo(f"已删除 {len(removed)} 个无主文件" if removed else "没有无主文件")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -89,6 +89,15 @@ def _default_pdf_workers() -> int:
     return min(2, os.cpu_count() or 1)
 
 
+def _default_state_dir() -> Path:
+    return Path.home() / ".local" / "state" / "wenping"
+
+
+def mask_url(url: str) -> str:
+    """A database URL with its password replaced by ``***`` (for showing it to a person)."""
+    return re.sub(r"^([^:/]+://[^:/@]*):[^@]*@", r"\1:***@", url)
+
+
 # -- the settings ----------------------------------------------------------------------------------
 
 
@@ -184,6 +193,19 @@ class Settings(BaseSettings):
         json_schema_extra=_doc("大小（字节数，或如 64M、1G）", "64M"),
     )
 
+    state_dir: Path = Field(
+        default_factory=_default_state_dir,
+        description="台账（案卷各版本和已出具的报备材料）的存放文件夹：内置 SQLite 数据库 register.sqlite3 "
+        "和材料文件夹 blobs/，首次使用时自动创建",
+        json_schema_extra=_doc("文件夹路径", "~/.local/state/wenping"),
+    )
+    database_url: Optional[SecretStr] = Field(
+        default=None,
+        description="台账数据库的地址，如 postgresql+psycopg://用户:密码@主机/库名；不设则用 WENPING_STATE_DIR "
+        "中的 SQLite 文件。材料文件总在 WENPING_STATE_DIR/blobs/",
+        json_schema_extra=_doc("数据库 URL（含密码，显示时隐藏）", "不设（SQLite）"),
+    )
+
     @model_validator(mode="before")
     @classmethod
     def _blank_is_unset(cls, data: Any) -> Any:
@@ -207,7 +229,7 @@ class Settings(BaseSettings):
     def _split_dirs(cls, value: Any) -> tuple[Path, ...]:
         return parse_dirs(value)
 
-    @field_validator("soffice", "uno_python", "risk_profile", mode="before")
+    @field_validator("soffice", "uno_python", "risk_profile", "state_dir", "database_url", mode="before")
     @classmethod
     def _strip(cls, value: Any) -> Any:
         return value.strip() if isinstance(value, str) else value
@@ -240,7 +262,7 @@ class Settings(BaseSettings):
         }
 
 
-SECRET_FIELDS = frozenset({"api_keys"})
+SECRET_FIELDS = frozenset({"api_keys", "database_url"})
 
 _REASONS = {
     "int_parsing": "应为整数",
@@ -313,6 +335,8 @@ class Shown:
 
 def show_value(field: str, value: Any) -> str:
     """A setting's value for a person; secrets masked."""
+    if field == "database_url":
+        return mask_url(value.get_secret_value()) if value else "未设置"
     if field in SECRET_FIELDS:
         return f"已设置 {len(value)} 个（已隐藏）" if value else "未设置"
     if field in ("max_body", "min_free_space"):

@@ -78,3 +78,13 @@ def minimal_case() -> dict:
 @pytest.fixture
 def minimal_data() -> dict:
     return minimal_case()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL cluster of this test session (tests/pg.py), stopped and removed at its end."""
+    from .pg import start_cluster
+
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop()

@@ -60,6 +60,11 @@ EXPECTED = {
     "service.pdf.converter.ConverterUnavailable",
     "service.web.server.ServeError",
     "service.batch.errors.BatchError",
+    "service.register.errors.UnknownCase",
+    "service.register.errors.UnknownVersion",
+    "service.register.errors.RegisterUnavailable",
+    "service.register.errors.RegisterOutdated",
+    "service.register.errors.MissingBlob",
 }
 
 

@@ -25,6 +25,7 @@ RANK = {
     "pdf": 6,
     "package": 7,
     "generate": 8, "generate_period": 8,
+    "register": 8.5,
     "cli": 9, "web": 9, "batch": 9,
 }
 DOORS = {"cli", "web", "batch"}

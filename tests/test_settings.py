@@ -63,6 +63,7 @@ def test_defaults(clean):
     assert settings.pdf_timeout == 60
     assert settings.pdf_deadline_seconds() == 180  # 3 × the timeout
     assert settings.min_free_space == 64 * 1024 * 1024
+    assert settings.state_dir == Path.home() / ".local" / "state" / "wenping" and settings.database_url is None
     assert settings.model_fields_set == set()
 
 
@@ -81,6 +82,8 @@ def test_every_variable_is_read_from_the_environment(clean, tmp_path):
         "WENPING_PDF_TIMEOUT": "12.5",
         "WENPING_PDF_DEADLINE": "40",
         "WENPING_MIN_FREE_SPACE": "16M",
+        "WENPING_STATE_DIR": str(tmp_path / "state"),
+        "WENPING_DATABASE_URL": " postgresql+psycopg://wenping:secret@db/wenping ",
     }
     assert sorted(values) == sorted(EVERY_VARIABLE)  # a new setting needs a line here
     for name, value in values.items():
@@ -98,6 +101,8 @@ def test_every_variable_is_read_from_the_environment(clean, tmp_path):
     assert settings.pdf_timeout == 12.5
     assert settings.pdf_deadline == settings.pdf_deadline_seconds() == 40
     assert settings.min_free_space == 16 * 1024 * 1024
+    assert settings.state_dir == tmp_path / "state"
+    assert settings.database_url.get_secret_value() == "postgresql+psycopg://wenping:secret@db/wenping"
     assert {f"WENPING_{f.upper()}" for f in settings.model_fields_set} == set(values)
 
 

@@ -1,0 +1,101 @@
+"""The register's tables, as typed SQLAlchemy models (the migrations in ``migrations/`` create them).
+
+    cases ─< case_versions ─< packages ─< package_files
+
+A case row also holds ``version_count``, the counter that numbers its versions: a writer locks the
+row, adds one and inserts the version in the same transaction, so numbers are 1, 2, 3… without gaps.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UtcDateTime(TypeDecorator):
+    """A timezone-aware UTC time on every database (SQLite hands back naive values: read as UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("register times must be timezone-aware")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(64), unique=True)
+    version_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    versions: Mapped[list["VersionRow"]] = relationship(back_populates="case", order_by="VersionRow.number")
+
+
+class VersionRow(Base):
+    __tablename__ = "case_versions"
+    __table_args__ = (
+        UniqueConstraint("case_pk", "number", name="uq_case_versions_number"),
+        UniqueConstraint("case_pk", "sha256", name="uq_case_versions_sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_pk: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"))
+    number: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: The canonical case JSON (the bytes of a package's case.json), as UTF-8 text.
+    content: Mapped[str] = mapped_column(Text)
+    submitted_by: Mapped[str] = mapped_column(String(200), default="")
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    case: Mapped[CaseRow] = relationship(back_populates="versions")
+    packages: Mapped[list["PackageRow"]] = relationship(back_populates="version", order_by="PackageRow.id")
+
+
+class PackageRow(Base):
+    """A filed package: its bytes live in the blob folder under its SHA-256."""
+
+    __tablename__ = "packages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    version_pk: Mapped[int] = mapped_column(ForeignKey("case_versions.id", ondelete="RESTRICT"), index=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    pdf: Mapped[bool] = mapped_column(Boolean)
+    manifest: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    version: Mapped[VersionRow] = relationship(back_populates="packages")
+    files: Mapped[list["PackageFileRow"]] = relationship(back_populates="package", order_by="PackageFileRow.id")
+
+
+class PackageFileRow(Base):
+    """One file of a filed package, as its manifest lists it: found by its SHA-256 when verifying."""
+
+    __tablename__ = "package_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    package_pk: Mapped[int] = mapped_column(ForeignKey("packages.id", ondelete="CASCADE"))
+    file_name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    package: Mapped[PackageRow] = relationship(back_populates="files")
