@@ -15,7 +15,7 @@ from service.context.documents import PlannedDocument, index_document, plan_docu
 from service.context.registry import FILING_KEYS, INDEX
 from service.pdf.assemble import MERGED_NAME, Part, PdfInfo, merge, normalise, page_count, page_ranges
 from service.package.archive import Manifest, PackageFile, build_zip, canonical_case_json, sha256
-from service.pdf import Converter, Deadline, shared_converter
+from service.pdf import Deadline, PdfBackend, shared_converter
 from service.risk.profile import active_profile
 from service.render.template_sets import TemplateSet, default_set
 from service.checks.validation import Validation, validate
@@ -85,7 +85,7 @@ def pdf_info(doc: PlannedDocument) -> PdfInfo:
 
 
 def convert_all(
-    converter: Converter, docs: list[PlannedDocument], files: list[PackageFile], deadline: Optional[Deadline] = None
+    converter: PdfBackend, docs: list[PlannedDocument], files: list[PackageFile], deadline: Optional[Deadline] = None
 ) -> list[PackageFile]:
     """Each document's PDF, with fixed information and its page count (all done by ``deadline``)."""
     pdfs = converter.convert_many([(f.title, f.data) for f in files], deadline)
@@ -97,7 +97,7 @@ def convert_all(
 
 
 def paged_index(
-    prepared: Prepared, pdfs: list[PackageFile], templates: TemplateSet, converter: Converter, deadline: Deadline
+    prepared: Prepared, pdfs: list[PackageFile], templates: TemplateSet, converter: PdfBackend, deadline: Deadline
 ):
     """The 目录 listing page ranges of the merged file; re-made if its own length moves them."""
     index_pages = 1
@@ -118,7 +118,7 @@ def generate(
     only: Optional[Iterable[str]] = None,
     pdf: bool = False,
     templates: Optional[TemplateSet] = None,
-    converter: Optional[Converter] = None,
+    converter: Optional[PdfBackend] = None,
 ) -> Package:
     """The complete filing package of one case, as zip bytes and its manifest.
 
@@ -167,7 +167,7 @@ def render_document(
     meeting: Optional[int] = None,
     templates: Optional[TemplateSet] = None,
     fmt: str = "docx",
-    converter: Optional[Converter] = None,
+    converter: Optional[PdfBackend] = None,
 ) -> PackageFile:
     """One document of the filing (``meeting`` picks the minutes, 1-based), as docx or pdf."""
     templates = templates or default_set()

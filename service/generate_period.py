@@ -16,7 +16,7 @@ from service.checks.rules import Issue
 from service.context.documents import safe_file_name
 from service.errors import InvalidInput
 from service.pdf.assemble import PdfInfo, normalise
-from service.pdf import Converter, shared_converter
+from service.pdf import PdfBackend, shared_converter
 from service.context.documents import DocumentProperties
 from service.risk.profile import active_profile
 from service.render.template_sets import TemplateSet, default_set
@@ -95,7 +95,7 @@ def build_period_report(
     pdf: bool = False,
     base_dir: Optional[Path] = None,
     templates: Optional[TemplateSet] = None,
-    converter: Optional[Converter] = None,
+    converter: Optional[PdfBackend] = None,
 ) -> PeriodDocument:
     """The period report as .docx bytes (and PDF bytes with ``pdf``); see ``prepare_period``.
 

@@ -26,7 +26,7 @@ from service.pdf.converter import (
     Deadline,
 )
 
-from service.pdf.shared import close_shared_converter, new_converter, shared_converter
+from service.pdf.shared import PdfBackend, close_shared_converter, new_converter, shared_converter
 
 __all__ = [
     "Converter",
@@ -36,5 +36,6 @@ __all__ = [
     "Deadline",
     "shared_converter",
     "new_converter",
+    "PdfBackend",
     "close_shared_converter",
 ]
