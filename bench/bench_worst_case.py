@@ -20,7 +20,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from cases import CATEGORIES, sample_case  # noqa: E402
+from cases import CATEGORIES, median_time, sample_case  # noqa: E402
 from service.checks.validation import read_json, validate  # noqa: E402
 from service.generate import generate, prepare, render_docx  # noqa: E402
 from service.model.case import (  # noqa: E402
@@ -133,16 +132,6 @@ def worst_case(body_limit: int = DEFAULT_MAX_BODY) -> dict:
     return case
 
 
-def median_seconds(fn, runs: int = RUNS) -> float:
-    fn()  # warm: imports, compiled templates, caches
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def slowest_document(case: dict) -> tuple[str, float]:
     """The document that takes longest to render (the render deadline applies to each one)."""
     prepared = prepare(case)
@@ -196,9 +185,9 @@ def main() -> None:
         body = body_of(case)
         result = validate(case)
         assert result.valid, result.errors[:3]
-        checking = median_seconds(lambda: validate(read_json(body)))
-        package = median_seconds(lambda: generate(case))
-        over_http = median_seconds(lambda: http_package(client, body))
+        checking = median_time(lambda: validate(read_json(body)), RUNS)
+        package = median_time(lambda: generate(case), RUNS)
+        over_http = median_time(lambda: http_package(client, body), RUNS)
         kind, slowest = slowest_document(case)
         print(
             f"| {label} | {len(body) / 1024:.0f} | {checking:.3f} | {package:.3f} | {over_http:.3f} "
