@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import copy
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +20,12 @@ SAMPLE_PATH = ROOT / "schemas" / "examples" / "sample-case.json"
 # the repository's copy with it; every test reads SAMPLE_PATH.
 SHARED_SAMPLE = ROOT.parent / "shared" / "contract" / "sample-case.json"
 BIN = ROOT / ".venv" / "bin"
+
+# Whatever a test (or a command it runs) files in the register goes to a state folder of this session, never to
+# the user's own ~/.local/state/wenping. Set before any app is made: some test modules build one on import.
+TEST_STATE_DIR = tempfile.mkdtemp(prefix="wenping-test-state-")
+os.environ["WENPING_STATE_DIR"] = TEST_STATE_DIR
+atexit.register(shutil.rmtree, TEST_STATE_DIR, True)
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,8 @@ itself on an empty database; a database behind the code is refused (``RegisterOu
 
 from __future__ import annotations
 
+import time
+
 from pathlib import Path
 from typing import Any
 
@@ -111,8 +113,25 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
         return before, current_revision(connection) or ""
 
 
+FIRST_USE_ATTEMPTS = 5
+
+
 def ensure_current(engine: Engine) -> None:
-    """Migrate an empty database; refuse one whose tables are older than the code."""
+    """Migrate an empty database; refuse one whose tables are older than the code.
+
+    Processes that meet a new SQLite file at the same moment may find it locked while another one switches it
+    to WAL (SQLite answers that at once, without waiting): such a first use is tried again a few times.
+    """
+    for attempt in range(1, FIRST_USE_ATTEMPTS + 1):
+        try:
+            return _ensure_current(engine)
+        except RegisterUnavailable as exc:
+            if engine.dialect.name != "sqlite" or "locked" not in str(exc) or attempt == FIRST_USE_ATTEMPTS:
+                raise
+            time.sleep(0.2 * attempt)
+
+
+def _ensure_current(engine: Engine) -> None:
     with Reachable(engine), engine.connect() as connection:
         revision = current_revision(connection)
         empty = revision is None and not inspect(connection).get_table_names()

@@ -148,3 +148,121 @@ class FormSubmission(BaseModel):
     pdf: Literal["", "1"] = Field("", title="同时生成 PDF", description="勾选时为 1")
     api_key: str = Field("", title="访问密钥", description="配置了访问密钥时必填")
     action: Literal["generate", "validate"] = Field("generate", title="操作", description="generate：生成并下载；validate：只校验")
+
+
+# ------------------------------------------------------------ the register (台账)
+
+
+class CasePath(BaseModel):
+    """/api/v1/cases/{case_id} 的路径参数。"""
+
+    case_id: str = Field(title="案卷编号")
+
+
+class DigestPath(BaseModel):
+    """/api/v1/verify/{digest} 的路径参数。"""
+
+    digest: str = Field(pattern=r"^[0-9a-f]{64}$", title="SHA-256", description="材料包或其中任一文件的 SHA-256（64 位小写十六进制）")
+
+
+class SubmitQuery(BaseModel):
+    """POST /api/v1/cases 的查询参数。"""
+
+    by: Optional[str] = Field(None, max_length=100, title="提交人", description="记入该版本的提交人（如经办人姓名）")
+
+
+class DiffQuery(BaseModel):
+    """GET /api/v1/cases/{case_id}/diff 的查询参数。"""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: int = Field(alias="from", ge=1, title="原版本号")
+    to: int = Field(ge=1, title="新版本号")
+
+
+class CasePackageQuery(BaseModel):
+    """POST /api/v1/cases/{case_id}/packages 的查询参数。"""
+
+    version: Optional[int] = Field(None, ge=1, title="版本号", description="默认最新版本")
+    pdf: bool = Field(False, title="同时生成 PDF")
+
+
+class Submission(BaseModel):
+    case_id: str = Field(title="案卷编号")
+    version: int = Field(title="版本号")
+    created: bool = Field(title="是否新立版本", description="false：内容与已有版本相同，未另立版本")
+    stage: str = Field(title="阶段")
+
+
+class CaseEntry(BaseModel):
+    case_id: str = Field(title="案卷编号")
+    matter: str = Field(title="事项名称")
+    versions: int = Field(title="版本数")
+    stage: str = Field(title="阶段（最新版本）")
+    created_at: str = Field(title="首次登记时间（UTC）")
+    updated_at: str = Field(title="最近登记时间（UTC）")
+
+
+class CaseListing(BaseModel):
+    cases: list[CaseEntry] = Field(title="案卷")
+
+
+class VersionEntry(BaseModel):
+    case_id: str = Field(title="案卷编号")
+    version: int = Field(title="版本号")
+    sha256: str = Field(title="规范化案卷的 SHA-256")
+    stage: str = Field(title="阶段")
+    submitted_by: str = Field(title="提交人")
+    submitted_at: str = Field(title="提交时间（UTC）")
+
+
+class FiledEntry(BaseModel):
+    sha256: str = Field(title="材料包的 SHA-256")
+    case_id: str = Field(title="案卷编号")
+    version: int = Field(title="所据版本")
+    file_name: str = Field(title="文件名")
+    bytes: int = Field(title="字节数")
+    pdf: bool = Field(title="是否含 PDF")
+    created_at: str = Field(title="出具时间（UTC）")
+
+
+class CaseDetail(CaseEntry):
+    version_list: list[VersionEntry] = Field(title="各版本")
+    packages: list[FiledEntry] = Field(title="已出具的材料包")
+
+
+class VersionListing(BaseModel):
+    case_id: str = Field(title="案卷编号")
+    versions: list[VersionEntry] = Field(title="各版本")
+
+
+class Change(BaseModel):
+    path: str = Field(title="字段路径")
+    title: str = Field(title="字段名称")
+    old: Any = Field(None, title="原值")
+    new: Any = Field(None, title="新值")
+
+
+class CaseDiff(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    case_id: str = Field(title="案卷编号")
+    from_: int = Field(alias="from", title="原版本号")
+    to: int = Field(title="新版本号")
+    changes: list[Change] = Field(title="改动的字段")
+
+
+class IssuedEntry(BaseModel):
+    case_id: str = Field(title="案卷编号")
+    version: int = Field(title="版本号")
+    package_sha256: str = Field(title="材料包的 SHA-256")
+    package_file_name: str = Field(title="材料包文件名")
+    file: Optional[str] = Field(None, title="包中文件（核验的是其中一份文件时）")
+    kind: Optional[str] = Field(None, title="文书类型")
+    issued_at: str = Field(title="出具时间（UTC）")
+
+
+class VerificationResult(BaseModel):
+    sha256: str = Field(title="核验的摘要")
+    issued: bool = Field(title="是否本台账出具")
+    found: list[IssuedEntry] = Field(default_factory=list, title="出具记录")
