@@ -22,6 +22,8 @@ from service.render.template_sets import DEFAULT_SET, resolve_template_set
 from service.context.registry import FILING_KEYS
 from service.model.schema import case_schema, dumps
 from service.checks.validation import CaseReadError, Validation, read_json, validate
+from service.model.case import SCHEMA_VERSION
+from service.model.upgrade import upgrade
 from service.settings import Settings, current_settings, shown, unknown_variables
 
 
@@ -133,6 +135,31 @@ def validate_cmd(file: Path, as_json: bool) -> None:
     else:
         _print_human(result, file)
     sys.exit(0 if result.valid else 1)
+
+
+@main.command("upgrade")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="写出的 2.0 案卷（默认：输出到屏幕）。")
+def upgrade_cmd(file: Path, output: Path | None) -> None:
+    """把 1.0 格式的案卷 FILE 升级为 2.0 格式（人员只登记一次，各处用编号引用）。"""
+    data = _load(file)
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    upgraded, notes = upgrade(data)
+    result = validate(upgraded)
+    if result.case is None:
+        for issue in result.errors:
+            click.echo(f"错误：{issue.path}：{issue.message}", err=True)
+        click.echo(f"{file} 有 {len(result.errors)} 处格式错误，未升级；请先改正", err=True)
+        sys.exit(1)
+    for note in notes:
+        click.echo(f"提醒：{note.path}：{note.message}", err=True)
+    text = json.dumps(result.case.model_dump(mode="json", exclude_defaults=True), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        _write(output, text.encode("utf-8"), [file])
+        done = "已是 2.0 格式，已按 2.0 整理写出" if version == SCHEMA_VERSION else "已升级为 2.0 格式"
+        click.echo(f"{file} {done}：{output}", err=True)
 
 
 def _kinds(values: tuple[str, ...]) -> list[str] | None:

@@ -17,7 +17,7 @@ def test_sample_json_output():
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
     assert set(out) == {"valid", "errors", "warnings", "risk"}
-    assert out["valid"] is True and out["warnings"] == [] and out["errors"] == []
+    assert out["valid"] is True and [w["path"] for w in out["warnings"]] == ["report.findings"] and out["errors"] == []
     risk = out["risk"]
     assert risk["initial"] == {"index": 0.374, "level": "中风险"}
     assert risk["residual"] == {"index": 0.103, "level": "低风险"}

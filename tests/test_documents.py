@@ -110,7 +110,7 @@ def test_manifest(package, sample_data):
     files = unzip(package)
     m = manifest(package)
     assert m["case_id"] == "QS-WP-2026-001" and m["generator"]["name"] == "wenping"
-    assert m["risk"]["initial"] == {"index": 0.374, "level": "中风险"} and m["warnings"] == []
+    assert m["risk"]["initial"] == {"index": 0.374, "level": "中风险"} and [w["path"] for w in m["warnings"]] == ["report.findings"]
     for entry in m["files"]:
         assert hashlib.sha256(files[entry["file"]]).hexdigest() == entry["sha256"]
     assert hashlib.sha256(files["case.json"]).hexdigest() == m["input_sha256"]

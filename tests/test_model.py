@@ -6,13 +6,18 @@ import pytest
 
 from service.model.case import Case
 from service.checks.validation import validate
+from service.model.upgrade import upgrade
 
 from .conftest import SAMPLE_PATH, SHARED_SAMPLE
 
 
 def test_sample_accepted_and_round_trips(sample_data):
+    """The 1.0 sample is accepted unchanged, upgraded on the way in; its 2.0 form round-trips."""
+    upgraded, _ = upgrade(sample_data)
     case = Case.model_validate(sample_data)
-    assert case.model_dump(mode="json", exclude_unset=True) == sample_data
+    assert case.schema_version == "2.0"
+    assert case.model_dump(mode="json", exclude_unset=True) == upgraded
+    assert Case.model_validate(upgraded) == case
 
 
 @pytest.mark.skipif(not SHARED_SAMPLE.exists(), reason="no contract copy of the sample beside the repository")

@@ -147,14 +147,77 @@ def risk_ids_unique(case: Case) -> Iterator[Issue]:
         seen.setdefault(risk.id, i)
 
 
+def person_ids_unique(case: Case) -> Iterator[Issue]:
+    seen: dict[str, int] = {}
+    for i, p in enumerate(case.people):
+        if p.id in seen:
+            yield Issue(f"people.{i}.id", f"人员编号「{p.id}」重复（与第{seen[p.id] + 1}人「{case.people[seen[p.id]].name}」相同）")
+        seen.setdefault(p.id, i)
+
+
+def person_refs(case: Case) -> Iterator[tuple[str, Optional[str]]]:
+    """Every (path, person id) the case holds, in document order."""
+    def one(path: str, ref: Optional[str]):
+        if ref is not None:
+            yield path, ref
+
+    def many(path: str, refs):
+        for i, ref in enumerate(refs):
+            yield f"{path}.{i}", ref
+
+    yield from one("authority.contact", case.authority.contact)
+    g = case.leading_group
+    yield from one("leading_group.leader", g.leader)
+    yield from many("leading_group.deputy_leaders", g.deputy_leaders)
+    yield from many("leading_group.members", g.members)
+    if g.office:
+        yield from one("leading_group.office.director", g.office.director)
+    for i, t in enumerate(case.work_team):
+        yield f"work_team.{i}.person", t.person
+    for key, part in (("plan", case.plan), ("report", case.report), ("stability_plan", case.stability_plan), ("summary", case.summary)):
+        issuing = part.issuing if part else None
+        if issuing:
+            yield from one(f"{key}.issuing.signer", issuing.signer)
+            yield from one(f"{key}.issuing.contact", issuing.contact)
+    c = case.consultation
+    if c and c.visits:
+        yield from many("consultation.visits.visitors", c.visits.visitors)
+    for mi, m in enumerate(c.meetings if c else []):
+        where = f"consultation.meetings.{mi}"
+        yield from one(f"{where}.host", m.host)
+        yield from one(f"{where}.recorder", m.recorder)
+        for pi, p in enumerate(m.participants):
+            yield f"{where}.participants.{pi}.person", p.person
+        yield from many(f"{where}.absent", m.absent)
+    for ri, r in enumerate(case.risks):
+        for mi, ms in enumerate(r.measures):
+            yield from one(f"risks.{ri}.measures.{mi}.owner_person", ms.owner_person)
+    s = case.stability_plan
+    if s:
+        if s.command:
+            yield from one("stability_plan.command.commander", s.command.commander)
+            yield from many("stability_plan.command.deputy_commanders", s.command.deputy_commanders)
+        for gi, wg in enumerate(s.groups):
+            yield from one(f"stability_plan.groups.{gi}.leader", wg.leader)
+        yield from many("stability_plan.contacts", s.contacts)
+
+
+def people_known(case: Case) -> Iterator[Issue]:
+    known = {p.id for p in case.people}
+    for path, ref in person_refs(case):
+        if ref not in known:
+            yield Issue(path, f"人员编号「{ref}」不在「人员」名单（people）中，请先在名单中登记此人")
+
+
 def speakers_present(case: Case) -> Iterator[Issue]:
     for mi, m in enumerate(case.consultation.meetings if case.consultation else []):
-        present = {p.name for p in m.participants} | {m.host.name}
+        present = {p.person for p in m.participants} | {m.host}
         for si, s in enumerate(m.statements):
             if s.speaker not in present:
+                who = case.person(s.speaker)
                 yield Issue(
                     f"consultation.meetings.{mi}.statements.{si}.speaker",
-                    f"发言人「{s.speaker}」既不是「{m.title or m.kind}」的参会人员，也不是主持人",
+                    f"发言人「{who.name if who else s.speaker}」既不是「{m.title or m.kind}」的参会人员，也不是主持人",
                 )
 
 
@@ -179,6 +242,8 @@ ERROR_RULES: tuple[Rule, ...] = (
     date_order,
     survey_counts,
     risk_ids_unique,
+    person_ids_unique,
+    people_known,
     speakers_present,
     rejections_answered,
     hearing_has_public,
@@ -232,10 +297,24 @@ def measures_reduce(case: Case, a: Assessment) -> Iterator[Issue]:
             )
 
 
+FINDING_LABELS = (("legality", "合法性"), ("rationality", "合理性"), ("feasibility", "可行性"), ("controllability", "可控性"))
+
+
+def findings_stated(case: Case) -> Iterator[Issue]:
+    """The report needs a finding on each of the four aspects; those the case leaves out are drawn from its data."""
+    stated = case.report.findings
+    missing = [label for key, label in FINDING_LABELS if not ((text := getattr(stated, key) if stated else None) and text.strip())]
+    if missing:
+        yield Issue(
+            "report.findings",
+            f"未填写{'、'.join(missing)}结论，评估报告按案卷数据归纳了{'这一方面' if len(missing) == 1 else '这几方面'}的结论，请核对或改写",
+        )
+
+
 def check_case(case: Case, assessment: Optional[Assessment], weight_error: Optional[WeightError]):
     """All errors and warnings of a structurally valid case."""
     errors = [issue for rule in ERROR_RULES for issue in rule(case)]
-    warnings = [issue for issue in hearing_has_expert(case)]
+    warnings = [*hearing_has_expert(case), *findings_stated(case)]
     if weight_error:
         errors += weight_errors(weight_error)
     if assessment:

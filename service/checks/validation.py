@@ -21,6 +21,7 @@ from service.checks.fonts import uncovered_characters
 from service.checks.rules import Issue, check_case
 from service.errors import InputReadError
 from service.model.case import Case, Risk
+from service.model.upgrade import upgrade
 from service.risk.engine import Assessment, WeightError, assess
 from service.risk.profile import RiskProfile, active_profile
 
@@ -144,6 +145,7 @@ def _refuse_marked(data: Any) -> None:
 def validate(data: Any, profile: Optional[RiskProfile] = None) -> Validation:
     """Validate parsed case JSON against the model, the rules and the risk engine."""
     profile = profile or active_profile()
+    data, notes = upgrade(data)
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
@@ -159,6 +161,7 @@ def validate(data: Any, profile: Optional[RiskProfile] = None) -> Validation:
         weight_error = exc
     errors, warnings = check_case(case, assessment, weight_error)
     warnings += uncovered_characters(case)
+    warnings = [Issue(n.path, n.message) for n in notes] + warnings
     return Validation(case, errors, warnings, assessment)
 
 

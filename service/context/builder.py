@@ -8,12 +8,15 @@ Templates only place them.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from typing import Iterable, Optional, get_args
 
 from service.model import case as m
 from service.risk.engine import Assessment, FactorScore
 from service.risk.profile import RiskProfile
 from service.context.markdown import Md
+from service.context.findings import findings_ctx
+from service.context.nature import nature_words
 from service.context.fmt import cn_date, counted, joined, number, percent, period, index4
 from service.context.models import (
     AnswerCtx,
@@ -25,6 +28,8 @@ from service.context.models import (
     DimensionCtx,
     DocCtx,
     FactorCtx,
+    FindingCtx,
+    IssuingCtx,
     FilingCtx,
     LeadingGroupCtx,
     MatterCtx,
@@ -69,9 +74,26 @@ def person(p: Optional[m.Person]) -> Optional[PersonCtx]:
     return PersonCtx(
         name=p.name,
         title=p.title,
+        unit=getattr(p, "unit", None),  # a period report's people have name and title only
         text=f"{p.name}（{p.title}）" if p.title else p.name,
         phone=getattr(p, "phone", None),
     )
+
+
+class People:
+    """Person ids of one case resolved to what documents print (checks have made sure every id is known)."""
+
+    def __init__(self, case: m.Case) -> None:
+        self._by_id = {p.id: p for p in case.people}
+
+    def entry(self, ref: Optional[str]) -> Optional[m.Person]:
+        return self._by_id.get(ref) if ref else None
+
+    def __call__(self, ref: Optional[str]) -> Optional[PersonCtx]:
+        return person(self.entry(ref))
+
+    def all(self, refs: Iterable[str]) -> list[PersonCtx]:
+        return [c for c in map(self, refs) if c is not None]
 
 
 def matter_ctx(matter: m.Matter) -> MatterCtx:
@@ -83,7 +105,17 @@ def matter_ctx(matter: m.Matter) -> MatterCtx:
             f"{n}{unit}" for n, unit in ((a.households, "户"), (a.persons, "人")) if n is not None
         )
         affected = "，".join(x for x in (areas, counts) if x)
+    words = nature_words(matter)
     return MatterCtx(
+        nature=words.nature,
+        start_verb=words.start_verb,
+        scale_label=words.scale_label,
+        start_sentence=f"计划于{cn_date(matter.planned_start)}{words.start_verb}" if matter.planned_start else None,
+        proponent=matter.proponent,
+        necessity=md(matter.necessity),
+        duration=matter.duration,
+        duration_label=words.duration_label,
+        funding=matter.funding,
         name=matter.name,
         category=matter.category,
         summary=Md(matter.summary),
@@ -97,7 +129,7 @@ def matter_ctx(matter: m.Matter) -> MatterCtx:
     )
 
 
-def authority_ctx(auth: m.Authority) -> AuthorityCtx:
+def authority_ctx(auth: m.Authority, who: People) -> AuthorityCtx:
     return AuthorityCtx(
         name=auth.name,
         party_committee=auth.party_committee,
@@ -106,18 +138,25 @@ def authority_ctx(auth: m.Authority) -> AuthorityCtx:
         cooperating=joined(auth.cooperating_units) or None,
         decision_body=auth.decision_body or auth.name,
         filing_office=auth.filing_office,
-        contact=person(auth.contact),
+        contact=who(auth.contact),
     )
 
 
-def leading_group_ctx(group: m.LeadingGroup) -> LeadingGroupCtx:
+def leading_group_name(case: m.Case) -> str:
+    """The leading group's name: the body that assesses, named alike in the plan and the report."""
+    return case.leading_group.name or f"{case.matter.name}社会稳定风险评估工作领导小组"
+
+
+def leading_group_ctx(case: m.Case, who: People) -> LeadingGroupCtx:
+    group = case.leading_group
     office = group.office
     return LeadingGroupCtx(
-        leader=person(group.leader),
-        deputy_leaders=[person(p) for p in group.deputy_leaders],
-        members=[person(p) for p in group.members],
+        name=leading_group_name(case),
+        leader=who(group.leader),
+        deputy_leaders=who.all(group.deputy_leaders),
+        members=who.all(group.members),
         office_location=office.location if office else None,
-        office_director=person(office.director) if office else None,
+        office_director=who(office.director) if office else None,
     )
 
 
@@ -129,11 +168,12 @@ DIMENSION_LABELS = (
 )
 
 
-def plan_ctx(plan: m.Plan) -> PlanCtx:
+def plan_ctx(plan: m.Plan, issuing: IssuingCtx) -> PlanCtx:
     dims = plan.dimensions
     return PlanCtx(
         issued_on=cn_date(plan.issued_on),
-        doc_number=plan.doc_number,
+        doc_number=issuing.number,
+        issuing=issuing,
         scope=md(plan.scope),
         dimensions=[
             DimensionCtx(label=label, text=Md(getattr(dims, key)))
@@ -194,10 +234,10 @@ def survey_ctx(s: m.Survey) -> SurveyCtx:
     )
 
 
-def attendance(participants: Iterable[m.Participant]) -> list[CategoryCountCtx]:
-    groups: dict[str, list[m.Participant]] = {}
+def attendance(participants: Iterable[m.Participant], who: People) -> list[CategoryCountCtx]:
+    groups: dict[str, list[m.Person]] = {}
     for p in participants:
-        groups.setdefault(p.category, []).append(p)
+        groups.setdefault(p.category, []).append(who.entry(p.person))
     return [
         CategoryCountCtx(
             category=category_label(cat),
@@ -209,14 +249,24 @@ def attendance(participants: Iterable[m.Participant]) -> list[CategoryCountCtx]:
     ]
 
 
-def meeting_ctx(no: int, meeting: m.Meeting, matter_name: str) -> MeetingCtx:
-    by_name = {p.name: p for p in meeting.participants}
+def venue(place: Optional[str], authority: str) -> Optional[str]:
+    """The place as the minutes' opening sentence names it after 「青石镇人民政府在」: without the authority again."""
+    if place and place.startswith(authority):
+        return place[len(authority):].lstrip("，, ") or None
+    return place
 
-    def speaker_text(name: str) -> str:
-        p = by_name.get(name)
+
+def meeting_ctx(no: int, meeting: m.Meeting, matter_name: str, who: People, authority: str) -> MeetingCtx:
+    by_id = {p.person: p for p in meeting.participants}
+
+    def speaker_text(ref: str) -> str:
+        entry, p = who.entry(ref), by_id.get(ref)
         if p is None:  # the host
-            return f"{name}（主持人）"
-        return f"{name}（{joined((x for x in (category_label(p.category), p.unit) if x), '，')}）"
+            return f"{entry.name}（主持人）"
+        return f"{entry.name}（{joined((x for x in (category_label(p.category), entry.unit) if x), '，')}）"
+
+    def with_role(role: str) -> list[PersonCtx]:
+        return who.all(p.person for p in meeting.participants if p.role == role)
 
     clock = ""
     if meeting.start_time:
@@ -224,7 +274,7 @@ def meeting_ctx(no: int, meeting: m.Meeting, matter_name: str) -> MeetingCtx:
         if meeting.end_time:
             end = meeting.end_time.lstrip("0") if not meeting.end_time.startswith("00") else meeting.end_time
             clock += f"—{end}"
-    groups = attendance(meeting.participants)
+    groups = attendance(meeting.participants, who)
     title = meeting.title or f"{matter_name}{meeting.kind}"
     return MeetingCtx(
         no=no,
@@ -234,14 +284,26 @@ def meeting_ctx(no: int, meeting: m.Meeting, matter_name: str) -> MeetingCtx:
         date=cn_date(meeting.date),
         time=cn_date(meeting.date) + clock,
         place=meeting.place,
-        host=person(meeting.host),
-        recorder=person(meeting.recorder),
+        venue=venue(meeting.place, authority),
+        host=who(meeting.host),
+        recorder=who(meeting.recorder),
+        panel=with_role("听证员"),
+        presenters=with_role("陈述人"),
+        absent=who.all(meeting.absent),
+        observers=meeting.observers,
         participant_count=len(meeting.participants),
         attendance=groups,
         attendance_text=joined(f"{g.category}{g.count}人" for g in groups) or None,
         agenda=list(meeting.agenda),
         statements=[
-            StatementCtx(no=i, speaker=s.speaker, speaker_text=speaker_text(s.speaker), content=s.content, response=s.response)
+            StatementCtx(
+                no=i,
+                speaker=who.entry(s.speaker).name,
+                speaker_text=speaker_text(s.speaker),
+                content=s.content,
+                response=s.response,
+                adoption=s.adoption,
+            )
             for i, s in enumerate(meeting.statements, 1)
         ],
         resolutions=md(meeting.resolutions),
@@ -256,9 +318,10 @@ def opinions_sentence(opinions: list[m.Opinion]) -> Optional[str]:
     return f"共梳理意见建议{len(opinions)}类，{joined(parts)}"
 
 
-def consultation_ctx(c: Optional[m.Consultation], opinions: list[m.Opinion], matter_name: str) -> ConsultationCtx:
-    c = c or m.Consultation()
-    meetings = [meeting_ctx(i, mt, matter_name) for i, mt in enumerate(c.meetings, 1)]
+def consultation_ctx(case: m.Case, who: People) -> ConsultationCtx:
+    c = case.consultation or m.Consultation()
+    opinions = list(case.opinions)
+    meetings = [meeting_ctx(i, mt, case.matter.name, who, case.authority.name) for i, mt in enumerate(c.meetings, 1)]
     kinds = Counter(mt.kind for mt in c.meetings)
     meetings_text = counted(kinds, get_args(m.MeetingKind), "次")
     feedback = [p.feedback_count for p in c.publicity if p.feedback_count is not None]
@@ -286,7 +349,13 @@ def consultation_ctx(c: Optional[m.Consultation], opinions: list[m.Opinion], mat
         ],
         publicity_feedback=sum(feedback) if feedback else None,
         survey=survey_ctx(c.survey) if c.survey else None,
-        visits=VisitsCtx(period=period(c.visits.start, c.visits.end), households=c.visits.households, findings=md(c.visits.findings))
+        visits=VisitsCtx(
+            period=period(c.visits.start, c.visits.end),
+            households=c.visits.households,
+            visitors=joined(p.name for p in who.all(c.visits.visitors)) or None,
+            visited=c.visits.visited,
+            findings=md(c.visits.findings),
+        )
         if c.visits
         else None,
         meetings=meetings,
@@ -311,7 +380,7 @@ def _value(v: float) -> str:
     return f"{v:g}"
 
 
-def factor_ctx(no: int, f: FactorScore, first_measure_no: int) -> FactorCtx:
+def factor_ctx(no: int, f: FactorScore, first_measure_no: int, who: People) -> FactorCtx:
     r = f.risk
     return FactorCtx(
         no=no,
@@ -319,6 +388,8 @@ def factor_ctx(no: int, f: FactorScore, first_measure_no: int) -> FactorCtx:
         category=r.category,
         name=r.name,
         description=md(r.description),
+        cause=r.cause,
+        trigger=r.trigger,
         weight=f"{f.weight:.4f}".rstrip("0").rstrip(".") if f.weight else "0",
         probability=r.probability,
         p=_value(f.p),
@@ -339,7 +410,7 @@ def factor_ctx(no: int, f: FactorScore, first_measure_no: int) -> FactorCtx:
                 risk_name=r.name,
                 action=ms.action,
                 owner_unit=ms.owner_unit,
-                owner_person=ms.owner_person,
+                owner_person=who.entry(ms.owner_person).name if ms.owner_person else None,
                 deadline=cn_date(ms.deadline) or None,
             )
             for k, ms in enumerate(r.measures)
@@ -347,10 +418,10 @@ def factor_ctx(no: int, f: FactorScore, first_measure_no: int) -> FactorCtx:
     )
 
 
-def risk_ctx(a: Assessment, profile: RiskProfile, assessed_level: Optional[str]) -> RiskCtx:
+def risk_ctx(a: Assessment, profile: RiskProfile, assessed_level: Optional[str], who: People) -> RiskCtx:
     factors, next_measure = [], 1
     for no, f in enumerate(a.factors, 1):
-        factors.append(factor_ctx(no, f, next_measure))
+        factors.append(factor_ctx(no, f, next_measure, who))
         next_measure += len(f.risk.measures)
     categories: dict[str, list[FactorCtx]] = {}
     for f in factors:
@@ -372,14 +443,14 @@ def risk_ctx(a: Assessment, profile: RiskProfile, assessed_level: Optional[str])
         advice=a.advice,
         advice_detail=a.advice_detail,
         main_risks=joined(f"{f.name}（{f.degree}）" for f in sorted(factors, key=lambda f: -float(f.r))),
-        profile_name=profile.name,
+        standard=profile.cited,
     )
 
 
 # --------------------------------------------------------- the documents
 
 
-def stability_ctx(case: m.Case) -> StabilityCtx:
+def stability_ctx(case: m.Case, who: People, issuing: IssuingCtx) -> StabilityCtx:
     s = case.stability_plan
     lg = case.leading_group
     command = s.command if s else None
@@ -388,61 +459,101 @@ def stability_ctx(case: m.Case) -> StabilityCtx:
     return StabilityCtx(
         issued_on=cn_date(s.issued_on if s else case.report.issued_on),
         given=s is not None,
+        issuing=issuing,
         principles=list(s.principles) if s else [],
-        commander=person(commander),
-        deputy_commanders=[person(p) for p in deputies],
+        commander=who(commander),
+        deputy_commanders=who.all(deputies),
+        scope=md(s.scope) if s else None,
+        termination=md(s.termination) if s else None,
+        supplementary=md(s.supplementary) if s else None,
         groups=[
-            WorkGroupCtx(name=g.name, lead_unit=g.lead_unit, leader=person(g.leader), duties=g.duties)
+            WorkGroupCtx(name=g.name, lead_unit=g.lead_unit, leader=who(g.leader), duties=g.duties)
             for g in (s.groups if s else [])
         ],
         indicators=list(s.early_warning.indicators) if s and s.early_warning else [],
         reporting=md(s.early_warning.reporting) if s and s.early_warning else None,
         response_levels=[
-            ResponseLevelCtx(level=r.level, trigger=r.trigger, actions=r.actions) for r in (s.response_levels if s else [])
+            ResponseLevelCtx(level=f"{r.grade}（{r.name}）" if r.name else r.grade, grade=r.grade, name=r.name, trigger=r.trigger, actions=r.actions)
+            for r in (s.response_levels if s else [])
         ],
         aftermath=md(s.aftermath) if s else None,
         support=md(s.support) if s else None,
-        contacts=[person(c) for c in (s.contacts if s else [])],
+        contacts=who.all(s.contacts if s else []),
+    )
+
+
+def issuing_ctx(
+    case: m.Case, who: People, issuing: Optional[m.Issuing], issued_on: Optional[date], upward: bool
+) -> IssuingCtx:
+    """A document's issuing data, each element the case leaves out taken from the authority: an upward document
+    (a report to the 维稳办) goes to the filing office and is signed by the leading group's leader."""
+    given = issuing or m.Issuing()
+    issuer = given.issuer or case.authority.name
+    to = list(given.to) or ([case.authority.filing_office] if upward and case.authority.filing_office else [])
+    return IssuingCtx(
+        issuer=issuer,
+        number=given.number,
+        signer=who(given.signer or (case.leading_group.leader if upward else None)),
+        to=joined(to) or None,
+        cc=joined(given.cc) or None,
+        printed_by=given.printed_by or issuer,
+        printed_on=cn_date(given.printed_on or issued_on),
+        attachments=list(given.attachments),
+        contact=who(given.contact or case.authority.contact),
     )
 
 
 def build_case_context(case: m.Case, assessment: Assessment, profile: RiskProfile) -> CaseContext:
     """The context shared by all documents of one case (``doc`` is a placeholder until ``for_document``)."""
+    who = People(case)
     decision = case.filing.decision or m.Decision()
     summary = case.summary
+    stability_plan = case.stability_plan
+    plan = plan_ctx(case.plan, issuing_ctx(case, who, case.plan.issuing, case.plan.issued_on, upward=False))
+    consultation = consultation_ctx(case, who)
+    risk = risk_ctx(assessment, profile, case.report.assessed_level, who)
+    stability = stability_ctx(
+        case, who, issuing_ctx(
+            case, who, stability_plan.issuing if stability_plan else None,
+            stability_plan.issued_on if stability_plan else case.report.issued_on, upward=False,
+        ),
+    )
+    summary_issuing = issuing_ctx(
+        case, who, summary.issuing if summary else None, summary.issued_on if summary else case.filing.filed_on, upward=True
+    )
     return CaseContext(
         case_id=case.case_id,
         doc=DocCtx(kind="", title="", issued_on=""),
         matter=matter_ctx(case.matter),
-        authority=authority_ctx(case.authority),
-        leading_group=leading_group_ctx(case.leading_group),
-        work_team=[TeamMemberCtx(**person(t).model_dump(), duty=t.duty) for t in case.work_team],
-        plan=plan_ctx(case.plan),
-        consultation=consultation_ctx(case.consultation, list(case.opinions), case.matter.name),
-        risk=risk_ctx(assessment, profile, case.report.assessed_level),
+        authority=authority_ctx(case.authority, who),
+        leading_group=leading_group_ctx(case, who),
+        work_team=[TeamMemberCtx(**who(t.person).model_dump(), duty=t.duty) for t in case.work_team],
+        plan=plan,
+        consultation=consultation,
+        risk=risk,
         report=ReportCtx(
             issued_on=cn_date(case.report.issued_on),
-            assessor=case.report.assessor or case.authority.name,
-            assessor_is_authority=(case.report.assessor or case.authority.name) == case.authority.name,
+            issuing=issuing_ctx(case, who, case.report.issuing, case.report.issued_on, upward=True),
+            assessor=leading_group_name(case),
+            findings=findings_ctx(case, consultation, risk, stability),
             social_environment=md(case.report.social_environment),
             conclusion=md(case.report.conclusion),
             recommendations=list(case.report.recommendations),
         ),
-        stability=stability_ctx(case),
+        stability=stability,
         summary=SummaryCtx(
             issued_on=cn_date(summary.issued_on if summary else case.filing.filed_on),
-            recipient=(summary.recipient if summary and summary.recipient else None)
-            or case.authority.filing_office
-            or "市维稳办",
+            issuing=summary_issuing,
             problems=list(summary.problems) if summary else [],
             next_steps=list(summary.next_steps) if summary else [],
         ),
         filing=FilingCtx(
             filed_on=cn_date(case.filing.filed_on),
             number=case.filing.number,
-            decision_body=decision.body or case.authority.decision_body or case.authority.name,
+            decision_body=case.authority.decision_body or case.authority.name,
             decision_date=cn_date(decision.date) or None,
             decision_result=decision.result,
             decision_content=decision.content,
+            remarks=case.filing.remarks,
         ),
     )

@@ -27,6 +27,7 @@ def F(description: str, default=..., **kw):
 class PersonCtx(Ctx):
     name: str = F("姓名")
     title: Optional[str] = F("职务", None)
+    unit: Optional[str] = F("单位或身份", None)
     text: str = F("姓名（职务）；无职务时为姓名")
     phone: Optional[str] = F("联系电话", None)
 
@@ -44,7 +45,16 @@ class MatterCtx(Ctx):
     investment: Optional[str] = F("总投资，如「2680万元」", None)
     areas: list[str] = F("涉及村（社区）", [])
     affected: Optional[str] = F("涉及范围，如「石桥村、柳湾村、新塘村3个村812户3146人」", None)
-    planned_start: Optional[str] = F("计划开工日期", None)
+    planned_start: Optional[str] = F("计划开工或实施日期", None)
+    nature: str = F("事项性质：工程建设、关停搬迁、改革调整或其他（未填时由事项类别和名称判断）")
+    start_verb: str = F("开始的说法：工程建设为「开工」，关停搬迁为「实施关停」，其他为「实施」")
+    scale_label: str = F("规模的说法：工程建设为「建设规模」，其他为「实施规模」")
+    start_sentence: Optional[str] = F("如「计划于2026年9月1日开工」（有计划日期时）", None)
+    proponent: Optional[str] = F("项目单位", None)
+    necessity: Optional[Md] = F("必要性（Markdown）", None)
+    duration: Optional[str] = F("建设期或实施期", None)
+    duration_label: str = F("「建设期」或「实施期」")
+    funding: Optional[str] = F("资金来源", None)
     legal_basis: list[str] = F("评估依据", [])
 
 
@@ -60,6 +70,7 @@ class AuthorityCtx(Ctx):
 
 
 class LeadingGroupCtx(Ctx):
+    name: str = F("领导小组名称（方案和报告的评估主体）")
     leader: PersonCtx = F("组长")
     deputy_leaders: list[PersonCtx] = F("副组长", [])
     members: list[PersonCtx] = F("成员", [])
@@ -79,9 +90,22 @@ class DimensionCtx(Ctx):
     text: Md = F("评估内容（Markdown）")
 
 
+class IssuingCtx(Ctx):
+    issuer: str = F("发文机关（未填时为责任主体）")
+    number: Optional[str] = F("发文字号", None)
+    signer: Optional[PersonCtx] = F("签发人（上行文；未填时为领导小组组长）", None)
+    to: Optional[str] = F("主送机关，顿号连接（上行文未填时为报备机关）", None)
+    cc: Optional[str] = F("抄送机关，顿号连接", None)
+    printed_by: str = F("印发机关（未填时为发文机关）")
+    printed_on: str = F("印发日期（未填时为成文日期）")
+    attachments: list[str] = F("附件名称", [])
+    contact: Optional[PersonCtx] = F("附注联系人（未填时为责任主体的联系人）", None)
+
+
 class PlanCtx(Ctx):
     issued_on: str = F("成文日期")
     doc_number: Optional[str] = F("发文字号", None)
+    issuing: IssuingCtx = F("发文要素")
     scope: Optional[Md] = F("评估范围（Markdown）", None)
     dimensions: list[DimensionCtx] = F("评估内容（四性），只含填写了的", [])
     methods: list[str] = F("评估方法", [])
@@ -133,6 +157,8 @@ class SurveyCtx(Ctx):
 class VisitsCtx(Ctx):
     period: str = F("走访时间")
     households: Optional[int] = F("走访户数", None)
+    visitors: Optional[str] = F("走访人员姓名，顿号连接", None)
+    visited: Optional[str] = F("走访对象", None)
     findings: Optional[Md] = F("走访情况（Markdown）", None)
 
 
@@ -147,7 +173,8 @@ class StatementCtx(Ctx):
     speaker: str = F("发言人")
     speaker_text: str = F("发言人及身份，如「周国平（群众代表，石桥村）」")
     content: str = F("发言内容")
-    response: Optional[str] = F("答复及采纳情况", None)
+    response: Optional[str] = F("答复", None)
+    adoption: Optional[str] = F("采纳情况：采纳、部分采纳或不予采纳", None)
 
 
 class MeetingCtx(Ctx):
@@ -158,8 +185,13 @@ class MeetingCtx(Ctx):
     date: str = F("会议日期")
     time: str = F("会议时间，如「2026年3月20日9:00—11:30」")
     place: Optional[str] = F("会议地点", None)
+    venue: Optional[str] = F("会议地点，去掉开头的责任主体名称（「青石镇人民政府三楼会议室」在正文中写作「三楼会议室」，避免主语重复）", None)
     host: PersonCtx = F("主持人")
     recorder: Optional[PersonCtx] = F("记录人", None)
+    panel: list[PersonCtx] = F("听证员", [])
+    presenters: list[PersonCtx] = F("陈述人", [])
+    absent: list[PersonCtx] = F("请假人员", [])
+    observers: Optional[int] = F("旁听人数", None)
     participant_count: int = F("参会人数（不含主持人、记录人）")
     attendance: list[CategoryCountCtx] = F("出席人员，按类别分组", [])
     attendance_text: Optional[str] = F("出席人员构成，如「专家1人、人大代表1人」", None)
@@ -210,6 +242,8 @@ class FactorCtx(Ctx):
     category: Optional[str] = F("风险类别", None)
     name: str = F("风险名称")
     description: Optional[Md] = F("风险描述（Markdown）", None)
+    cause: Optional[str] = F("风险成因", None)
+    trigger: Optional[str] = F("触发条件", None)
     weight: str = F("权重，如 0.35")
     probability: str = F("发生概率（等级）")
     p: str = F("发生概率（数值）")
@@ -247,13 +281,20 @@ class RiskCtx(Ctx):
     advice: str = F("决策建议（简称），如「可以实施」")
     advice_detail: str = F("决策建议（全文）")
     main_risks: str = F("主要风险，如「承包地重新划分引发矛盾纠纷（较大）、…」")
-    profile_name: str = F("所用风险标准名称")
+    standard: Optional[str] = F("所用风险标准，如「《江城市重大决策社会稳定风险评估办法》（江稳办〔2024〕2号）」（风险标准写明了名称时）", None)
+
+
+class FindingCtx(Ctx):
+    label: str = F("合法性、合理性、可行性或可控性")
+    text: Md = F("结论（Markdown）")
+    derived: bool = F("是否由案卷数据归纳（案卷未填写该方面结论时）")
 
 
 class ReportCtx(Ctx):
     issued_on: str = F("成文日期")
-    assessor: str = F("评估主体（未填时为责任主体）")
-    assessor_is_authority: bool = F("评估主体是否就是责任主体（是则开头不写「根据……部署」）")
+    issuing: IssuingCtx = F("发文要素")
+    assessor: str = F("评估主体：评估工作领导小组")
+    findings: list[FindingCtx] = F("四性结论：合法性、合理性、可行性、可控性，各一项")
     social_environment: Optional[Md] = F("社会环境（Markdown）", None)
     conclusion: Optional[Md] = F("评估结论（Markdown）", None)
     recommendations: list[str] = F("建议", [])
@@ -267,7 +308,9 @@ class WorkGroupCtx(Ctx):
 
 
 class ResponseLevelCtx(Ctx):
-    level: str = F("响应级别")
+    level: str = F("响应级别及名称，如「Ⅳ级（一般）」")
+    grade: str = F("响应级别：Ⅰ级、Ⅱ级、Ⅲ级或Ⅳ级")
+    name: Optional[str] = F("级别名称，如「一般」", None)
     trigger: str = F("启动条件")
     actions: str = F("处置措施")
 
@@ -275,6 +318,10 @@ class ResponseLevelCtx(Ctx):
 class StabilityCtx(Ctx):
     issued_on: str = F("成文日期（未单独填写时为评估报告成文日期）")
     given: bool = F("案卷中是否有维稳方案部分")
+    issuing: IssuingCtx = F("发文要素")
+    scope: Optional[Md] = F("适用范围（Markdown）", None)
+    termination: Optional[Md] = F("响应终止（Markdown）", None)
+    supplementary: Optional[Md] = F("附则（Markdown）", None)
     principles: list[str] = F("工作原则", [])
     commander: PersonCtx = F("总指挥（未填时为领导小组组长）")
     deputy_commanders: list[PersonCtx] = F("副总指挥（未填时为领导小组副组长）", [])
@@ -289,7 +336,7 @@ class StabilityCtx(Ctx):
 
 class SummaryCtx(Ctx):
     issued_on: str = F("成文日期（未单独填写时为报备日期）")
-    recipient: str = F("主送机关（未填时为报备机关）")
+    issuing: IssuingCtx = F("发文要素")
     problems: list[str] = F("存在的问题", [])
     next_steps: list[str] = F("下一步工作", [])
 
@@ -301,6 +348,7 @@ class FilingCtx(Ctx):
     decision_date: Optional[str] = F("决策日期", None)
     decision_result: Optional[str] = F("决策结果", None)
     decision_content: Optional[str] = F("决策意见", None)
+    remarks: Optional[str] = F("备注", None)
 
 
 class DocCtx(Ctx):

@@ -260,7 +260,7 @@ def procedure_ctx(
         activities.append(f"召开{meetings_text}")
     methods_text = joined(methods) or None
 
-    plans_issued = sum(1 for c in cases if c.plan.doc_number)
+    plans_issued = sum(1 for c in cases if c.plan.issuing and c.plan.issuing.number)
     rows = [
         _row(str(i), c.matter.name, _row_values(con, len(c.opinions)))
         for i, (c, con) in enumerate(zip(cases, consultations), 1)

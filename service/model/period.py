@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, Optional
 from pydantic import ConfigDict, Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from service.model.case import MAX_ITEMS, MAX_PEOPLE, Person, Strict
+from service.model.case import MAX_ITEMS, MAX_PEOPLE, Strict
 
 MAX_CASES = 500  # cases of one period: a county assesses tens a year; the request body bounds the rest
 MAX_PATH_CHARS = 1_000  # a case file's path (Linux allows 4,096 bytes; real ones are tens of characters)
@@ -68,6 +68,13 @@ CaseEntry = Annotated[
 """One case of the period: the case object itself, or (command line only) the path of its file."""
 
 
+
+class Official(Strict):
+    """人员：姓名与职务。"""
+
+    name: Name = Field(title="姓名", description="人员姓名。", examples=["王建国"])
+    title: Optional[Text] = Field(None, title="职务", description="职务，写在姓名之后，如「镇党委书记」。", examples=["镇党委书记"])
+
 class Organisation(Strict):
     """汇报单位：开展稳评工作、报送本汇报的机关。"""
 
@@ -97,9 +104,9 @@ class StandingGroup(Strict):
         description="未填时为「社会稳定风险评估工作领导小组」。",
         examples=["青石镇社会稳定风险评估工作领导小组"],
     )
-    leader: Person = Field(title="组长", description="领导小组组长。")
-    deputy_leaders: list[Person] = Field(default_factory=list, title="副组长", description="领导小组副组长，按排序列出。", max_length=MAX_ITEMS)
-    members: list[Person] = Field(default_factory=list, title="成员", description="领导小组成员，按排序列出。", max_length=MAX_PEOPLE)
+    leader: Official = Field(title="组长", description="领导小组组长。")
+    deputy_leaders: list[Official] = Field(default_factory=list, title="副组长", description="领导小组副组长，按排序列出。", max_length=MAX_ITEMS)
+    members: list[Official] = Field(default_factory=list, title="成员", description="领导小组成员，按排序列出。", max_length=MAX_PEOPLE)
     office: Optional[Name] = Field(None, title="领导小组办公室设在", description="领导小组办公室设在哪个部门。", examples=["镇综治办"])
 
 

@@ -46,12 +46,24 @@ class RiskProfile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str
+    name: str  # how operators and logs tell profiles apart; never printed in a document
     source: str = ""
+    # The standard as documents cite it: its title in 《》 and its 文号. A profile without a title is cited by
+    # its method alone (probability × impact), never by a made-up name.
+    title: Optional[str] = None
+    number: Optional[str] = None
     probability: dict[str, float]
     impact: dict[str, float]
     degree: list[Threshold] = Field(min_length=1)
     level: list[LevelThreshold] = Field(min_length=1)
+
+    @property
+    def cited(self) -> Optional[str]:
+        """「《江城市重大决策社会稳定风险评估办法》（江稳办〔2024〕2号）」, or None when the profile has no title."""
+        if not self.title:
+            return None
+        title = self.title if self.title.startswith("《") else f"《{self.title}》"
+        return f"{title}（{self.number}）" if self.number else title
 
     @model_validator(mode="after")
     def _complete(self) -> "RiskProfile":
