@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from typing import Iterable, Optional, get_args
+from typing import Iterable, Optional, Sequence, get_args
 
 from service.model import case as m
 from service.risk.engine import Assessment, FactorScore
@@ -482,6 +482,13 @@ def stability_ctx(case: m.Case, who: People, issuing: IssuingCtx) -> StabilityCt
     )
 
 
+def attachment_lines(names: Sequence[str]) -> list[str]:
+    """附件说明 (GB/T 9704 §7.3.4): 「附件：1. 名称」, later items under the first one's number."""
+    if len(names) == 1:
+        return [f"附件：{names[0]}"]
+    return [f"{'附件：' if n == 1 else '　　　'}{n}. {name}" for n, name in enumerate(names, 1)]
+
+
 def issuing_ctx(
     case: m.Case, who: People, issuing: Optional[m.Issuing], issued_on: Optional[date], upward: bool
 ) -> IssuingCtx:
@@ -499,6 +506,7 @@ def issuing_ctx(
         printed_by=given.printed_by or issuer,
         printed_on=cn_date(given.printed_on or issued_on),
         attachments=list(given.attachments),
+        attachment_lines=attachment_lines(given.attachments),
         contact=who(given.contact or case.authority.contact),
     )
 

@@ -99,6 +99,7 @@ class IssuingCtx(Ctx):
     printed_by: str = F("印发机关（未填时为发文机关）")
     printed_on: str = F("印发日期（未填时为成文日期）")
     attachments: list[str] = F("附件名称", [])
+    attachment_lines: list[str] = F("附件说明各行：「附件：1. 名称」，第二件起为「　　　2. 名称」（与第一件的序号对齐）；只有一件时为「附件：名称」", [])
     contact: Optional[PersonCtx] = F("附注联系人（未填时为责任主体的联系人）", None)
 
 
