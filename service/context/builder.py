@@ -281,6 +281,7 @@ def meeting_ctx(no: int, meeting: m.Meeting, matter_name: str, who: People, auth
         kind=meeting.kind,
         title=title,
         title_names_the_assessment="风险评估" in title,
+        minutes_number=meeting.minutes_number,
         date=cn_date(meeting.date),
         time=cn_date(meeting.date) + clock,
         place=meeting.place,

@@ -182,6 +182,7 @@ class MeetingCtx(Ctx):
     no: int = F("会议序号（在全部会议中）")
     kind: str = F("座谈会、听证会或论证会")
     title: str = F("会议名称（未填时为「事项名称+会议类型」）")
+    minutes_number: Optional[str] = F("纪要期号，如「第3期」（填写时印出纪要标志）", None)
     title_names_the_assessment: bool = F("会议名称是否已写明「……风险评估」（是则开场白不再重复）")
     date: str = F("会议日期")
     time: str = F("会议时间，如「2026年3月20日9:00—11:30」")

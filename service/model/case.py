@@ -242,6 +242,7 @@ class Meeting(Strict):
 
     kind: MeetingKind = Field(title="会议类型", description="会议的种类，决定纪要的标题和校验要求。")
     title: Optional[Text] = Field(None, title="会议名称", description="会议的名称；不填时以会议类型称呼。")
+    minutes_number: Optional[Text] = Field(None, title="纪要期号", description="纪要的期号，如「第3期」；填写时纪要印出纪要标志和期号。", examples=["第3期"])
     date: IsoDate = Field(title="会议日期", description="开会的日期，不得早于评估方案成文日期，不得晚于评估报告成文日期。")
     start_time: Optional[Clock] = Field(None, title="开始时间", description="会议开始的时刻。")
     end_time: Optional[Clock] = Field(None, title="结束时间", description="会议结束的时刻，不得早于开始时间。")
