@@ -19,7 +19,8 @@ from service.files import is_disk_full, os_reason, overwritten_input, write_atom
 from service.generate import generate
 from service.render.contract import check_folder
 from service.render.template_sets import DEFAULT_SET, resolve_template_set
-from service.context.registry import FILING_KEYS
+from service.context.readiness import PACKAGE, describe, readiness, validation_with_readiness
+from service.context.registry import FILING_KEYS, kind
 from service.model.schema import case_schema, dumps
 from service.checks.validation import CaseReadError, Validation, read_json, validate
 from service.settings import Settings, current_settings, shown, unknown_variables
@@ -129,10 +130,25 @@ def validate_cmd(file: Path, as_json: bool) -> None:
     """校验案卷 FILE：列出错误、提醒和风险测算结果。"""
     result = validate(_load(file))
     if as_json:
-        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(validation_with_readiness(result), ensure_ascii=False, indent=2))
     else:
         _print_human(result, file)
+        _print_readiness(result)
     sys.exit(0 if result.valid else 1)
+
+
+def _print_readiness(result: Validation) -> None:
+    """Which documents the case can make now (docs/case.md, "Step by step")."""
+    if result.case is None:
+        return
+    click.echo("\n材料准备情况：")
+    for key, entry in readiness(result.case).items():
+        name = "报备材料包" if key == PACKAGE else kind(key).name
+        if entry["ready"]:
+            meetings = entry.get("meetings")
+            click.echo(f"  {name}：可以生成" + (f"（{len(meetings)} 份）" if meetings else ""))
+        else:
+            click.echo(f"  {name}：尚缺 {describe(entry['missing'])}")
 
 
 def _kinds(values: tuple[str, ...]) -> list[str] | None:
@@ -158,7 +174,9 @@ def generate_cmd(file: Path, output: Path | None, pdf: bool, template_set: str |
     for w in package.validation.warnings:
         click.echo(f"提醒：{w.path}：{w.message}", err=True)
     count = sum(1 for f in package.manifest["files"] if f["kind"] not in ("case",))
-    click.echo(f"已生成 {target}（{count} 个文件，风险等级：{package.validation.assessment.final_level}）")
+    assessment = package.validation.assessment
+    level = f"风险等级：{assessment.final_level}" if assessment else "尚未识别风险"
+    click.echo(f"已生成 {target}（{count} 个文件，{level}）")
 
 
 @main.command("batch")

@@ -347,7 +347,9 @@ def factor_ctx(no: int, f: FactorScore, first_measure_no: int) -> FactorCtx:
     )
 
 
-def risk_ctx(a: Assessment, profile: RiskProfile, assessed_level: Optional[str]) -> RiskCtx:
+def risk_ctx(a: Optional[Assessment], profile: RiskProfile, assessed_level: Optional[str]) -> RiskCtx:
+    if a is None:  # the risks are not identified yet: only the standard they will be graded by is known
+        return RiskCtx(count=0, factors=[], by_category=[], measures=[], profile_name=profile.name)
     factors, next_measure = [], 1
     for no, f in enumerate(a.factors, 1):
         factors.append(factor_ctx(no, f, next_measure))
@@ -379,8 +381,10 @@ def risk_ctx(a: Assessment, profile: RiskProfile, assessed_level: Optional[str])
 # --------------------------------------------------------- the documents
 
 
-def stability_ctx(case: m.Case) -> StabilityCtx:
+def stability_ctx(case: m.Case) -> Optional[StabilityCtx]:
     s = case.stability_plan
+    if s is None and case.report is None:  # nothing to date it by yet
+        return None
     lg = case.leading_group
     command = s.command if s else None
     commander = (command.commander if command else None) or lg.leader
@@ -406,10 +410,55 @@ def stability_ctx(case: m.Case) -> StabilityCtx:
     )
 
 
-def build_case_context(case: m.Case, assessment: Assessment, profile: RiskProfile) -> CaseContext:
-    """The context shared by all documents of one case (``doc`` is a placeholder until ``for_document``)."""
-    decision = case.filing.decision or m.Decision()
+def report_ctx(case: m.Case) -> Optional[ReportCtx]:
+    r = case.report
+    if r is None:
+        return None
+    assessor = r.assessor or case.authority.name
+    return ReportCtx(
+        issued_on=cn_date(r.issued_on),
+        assessor=assessor,
+        assessor_is_authority=assessor == case.authority.name,
+        social_environment=md(r.social_environment),
+        conclusion=md(r.conclusion),
+        recommendations=list(r.recommendations),
+    )
+
+
+def summary_ctx(case: m.Case) -> Optional[SummaryCtx]:
     summary = case.summary
+    if summary is None and case.filing is None:  # nothing to date it by yet
+        return None
+    return SummaryCtx(
+        issued_on=cn_date(summary.issued_on if summary else case.filing.filed_on),
+        recipient=(summary.recipient if summary and summary.recipient else None)
+        or case.authority.filing_office
+        or "市维稳办",
+        problems=list(summary.problems) if summary else [],
+        next_steps=list(summary.next_steps) if summary else [],
+    )
+
+
+def filing_ctx(case: m.Case) -> Optional[FilingCtx]:
+    if case.filing is None:
+        return None
+    decision = case.filing.decision or m.Decision()
+    return FilingCtx(
+        filed_on=cn_date(case.filing.filed_on),
+        number=case.filing.number,
+        decision_body=decision.body or case.authority.decision_body or case.authority.name,
+        decision_date=cn_date(decision.date) or None,
+        decision_result=decision.result,
+        decision_content=decision.content,
+    )
+
+
+def build_case_context(case: m.Case, assessment: Optional[Assessment], profile: RiskProfile) -> CaseContext:
+    """The context shared by all documents of one case (``doc`` is a placeholder until ``for_document``).
+
+    A case at an early step (docs/case.md, "Step by step") has no assessment yet and leaves the later
+    parts None; the registry's ``needs`` keep the documents that would print them from being made.
+    """
     return CaseContext(
         case_id=case.case_id,
         doc=DocCtx(kind="", title="", issued_on=""),
@@ -419,30 +468,9 @@ def build_case_context(case: m.Case, assessment: Assessment, profile: RiskProfil
         work_team=[TeamMemberCtx(**person(t).model_dump(), duty=t.duty) for t in case.work_team],
         plan=plan_ctx(case.plan),
         consultation=consultation_ctx(case.consultation, list(case.opinions), case.matter.name),
-        risk=risk_ctx(assessment, profile, case.report.assessed_level),
-        report=ReportCtx(
-            issued_on=cn_date(case.report.issued_on),
-            assessor=case.report.assessor or case.authority.name,
-            assessor_is_authority=(case.report.assessor or case.authority.name) == case.authority.name,
-            social_environment=md(case.report.social_environment),
-            conclusion=md(case.report.conclusion),
-            recommendations=list(case.report.recommendations),
-        ),
+        risk=risk_ctx(assessment, profile, case.report.assessed_level if case.report else None),
+        report=report_ctx(case),
         stability=stability_ctx(case),
-        summary=SummaryCtx(
-            issued_on=cn_date(summary.issued_on if summary else case.filing.filed_on),
-            recipient=(summary.recipient if summary and summary.recipient else None)
-            or case.authority.filing_office
-            or "市维稳办",
-            problems=list(summary.problems) if summary else [],
-            next_steps=list(summary.next_steps) if summary else [],
-        ),
-        filing=FilingCtx(
-            filed_on=cn_date(case.filing.filed_on),
-            number=case.filing.number,
-            decision_body=decision.body or case.authority.decision_body or case.authority.name,
-            decision_date=cn_date(decision.date) or None,
-            decision_result=decision.result,
-            decision_content=decision.content,
-        ),
+        summary=summary_ctx(case),
+        filing=filing_ctx(case),
     )

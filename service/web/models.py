@@ -50,6 +50,14 @@ class RiskSummary(BaseModel):
     factors: list[FactorSummary] = Field(title="各风险因素")
 
 
+class DocumentReadiness(BaseModel):
+    """一份文书（或整个材料包）能否生成。"""
+
+    ready: bool = Field(title="能否生成")
+    missing: list[str] = Field(title="尚缺的部分", description="案卷中尚缺的部分，点号连接的路径，如 risks、consultation.meetings")
+    meetings: Optional[list[int]] = Field(None, title="已记录的会议序号", description="仅会议纪要：每次会议一份，序号从 1 起")
+
+
 class ValidationResult(BaseModel):
     """校验结果（与 ``wenping validate --json`` 相同）。"""
 
@@ -57,6 +65,10 @@ class ValidationResult(BaseModel):
     errors: list[Issue] = Field(title="错误")
     warnings: list[Issue] = Field(title="提醒")
     risk: Optional[RiskSummary] = Field(title="风险测算", description="风险因素本身无误时给出，否则为 null")
+    readiness: Optional[dict[str, DocumentReadiness]] = Field(
+        title="材料准备情况",
+        description="每种文书和整个材料包（package）能否生成、尚缺什么；案卷结构有误无法读出时为 null",
+    )
 
 
 class Problem(BaseModel):
@@ -70,6 +82,7 @@ class Problem(BaseModel):
     detail: str = Field(title="详细说明（中文）")
     errors: Optional[list[Issue]] = Field(None, title="案卷错误", description="仅 422：每一处错误")
     warnings: Optional[list[Issue]] = Field(None, title="案卷提醒", description="仅 422：每一条提醒")
+    missing: Optional[list[str]] = Field(None, title="尚缺的部分", description="仅 422 not-ready：文书或材料包尚缺的案卷部分（路径）")
 
 
 class TemplateInfo(BaseModel):
