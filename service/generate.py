@@ -56,12 +56,19 @@ class Prepared:
     context: Any
 
 
-def prepare(data: Any, only: Optional[Iterable[str]] = None) -> Prepared:
-    """Validate and plan the documents; raises ``InvalidCase`` with every error."""
-    profile = active_profile()
-    result = validate(data, profile)
+def checked(data: Any) -> tuple[Validation, bytes]:
+    """The validation of a valid case (at whatever step) and its canonical JSON; ``InvalidCase`` otherwise."""
+    result = validate(data, active_profile())
     if not result.valid:
         raise InvalidCase(result)
+    return result, canonical_case_json(result.case.model_dump(mode="json", exclude_none=True))
+
+
+def prepare(data: Any, only: Optional[Iterable[str]] = None) -> Prepared:
+    """Validate and plan the documents; raises ``InvalidCase`` with every error, ``NotReady`` when the case
+    does not hold yet what the asked-for documents (or, without ``only``, the whole package) need."""
+    profile = active_profile()
+    result, case_json = checked(data)
     only_set = set(only) if only else None
     if only_set:
         unknown = only_set - set(FILING_KEYS)
@@ -72,7 +79,6 @@ def prepare(data: Any, only: Optional[Iterable[str]] = None) -> Prepared:
     docs = plan_documents(result.case, ctx, only_set)
     if not docs:
         raise UnknownDocument("案卷中没有会议，无法生成会议纪要")
-    case_json = canonical_case_json(result.case.model_dump(mode="json", exclude_none=True))
     return Prepared(result, docs, case_json, ctx)
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.generate import generate, prepare
+from service.generate import checked, generate
 from service.pdf import Converter
 from service.register.blobs import ORPHAN_GRACE_SECONDS, BlobStore, sha256
 from service.register.database import Reachable, create, database_url, ensure_current, session_factory
@@ -216,9 +216,8 @@ class Register:
         The same content as any earlier version of the case makes no new version: that one is returned
         with ``created`` False.
         """
-        prepared = prepare(data)
-        content = prepared.case_json
-        case_id = prepared.validation.case.case_id
+        validation, content = checked(data)  # any step of the case: nothing needs to be ready
+        case_id = validation.case.case_id
         digest = sha256(content)
         return self._write(lambda session: self._add_version(session, case_id, content, digest, by.strip()))
 
