@@ -107,8 +107,8 @@ def require_ready(case: Case, only: Optional[set[str]]) -> None:
         return
     for key in sorted(only, key=[k.key for k in FILING].index):
         kind = kind_of(key)
-        missing = [p for p in missing_for(case, kind) if not (kind.per_meeting and p == "consultation.meetings")]
-        if missing:  # a case without meetings is told so by the caller (no such 纪要), as before
+        missing = missing_for(case, kind)
+        if missing:
             raise NotReady(kind.name, missing)
 
 

@@ -242,6 +242,7 @@ class FiledEntry(BaseModel):
 class CaseDetail(CaseEntry):
     version_list: list[VersionEntry] = Field(title="各版本")
     packages: list[FiledEntry] = Field(title="已出具的材料包")
+    readiness: dict[str, DocumentReadiness] = Field(title="材料准备情况（最新版本）", description="与 wenping validate --json 的 readiness 相同")
 
 
 class VersionListing(BaseModel):
