@@ -1,8 +1,9 @@
 """The upload form at ``/``: a clerk chooses or pastes a case, gets the zip or the list of problems.
 
-Plain HTML (no JavaScript needed). Two buttons: 生成 (download the package, or
-re-show the form with every error and warning, the pasted text kept) and 只校验
-(show the risk summary). With API keys configured the form's 访问密钥 field is
+Plain HTML (no JavaScript needed). Three buttons: 生成 (download the package, or
+re-show the form with every error and warning, the pasted text kept), 只校验
+(show the risk summary and which documents the case can make now) and 提交到台账
+(a new version in the register, then its case page: ``service.web.register_pages``). With API keys configured the form's 访问密钥 field is
 checked exactly like the API's Bearer key.
 """
 
@@ -15,7 +16,7 @@ from typing import Optional
 from flask import Blueprint, Response, current_app, render_template, request, send_file
 from werkzeug.exceptions import HTTPException
 
-from service.context.readiness import PACKAGE, readiness, title_of
+from service.context.readiness import PACKAGE, NotReady, readiness, title_of
 from service.context.registry import FILING, kind as kind_of
 from service.checks.validation import Validation, validate
 from service.errors import InvalidInput, WenpingError
@@ -104,6 +105,8 @@ def submit() -> Response:
     except (ApiProblem, WenpingError) as exc:
         state.problem = exc if isinstance(exc, ApiProblem) else error_problem(exc)
         state.validation = exc.validation if isinstance(exc, InvalidInput) else None
+        if isinstance(exc, NotReady):
+            state.notes.append("稳评分步进行：点「只校验」可查看现在已经可以生成哪些材料；提交到台账后，可在案卷页逐份下载。")
         return render_form(state, state.problem.status)
     return package_response(package)
 

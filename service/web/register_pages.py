@@ -181,7 +181,7 @@ def case_page(case_id: str, state: Page, status: int = 200) -> Response:
     newest = versions[-1]
     table = reg.readiness(case_id)
     old, new = diff_versions(len(versions))
-    changes = [change_row(c) for c in reg.diff(case_id, old, new)] if old and new else None
+    changes = reg.diff(case_id, old, new) if old and new else None
     return page(
         "register_case.html",
         state,
@@ -196,6 +196,7 @@ def case_page(case_id: str, state: Page, status: int = 200) -> Response:
         diff_from=old,
         diff_to=new,
         changes=changes,
+        change_groups=change_groups(changes or []),
         pdf_available=pdf_ready(),
     )
 
@@ -269,8 +270,44 @@ def package_entry(filed) -> dict:
     return {"p": filed, "created": beijing(filed.created_at), "size": human_size(filed.size)}
 
 
+OPEN_GROUP = 12  # a part with more changes than this starts folded (a whole consultation added is ~150)
+
+
+def change_groups(changes: list[dict]) -> list[dict]:
+    """The changes by top-level part of the case (征求意见, 风险因素, …), each row titled by its whole trail."""
+    groups: dict[str, dict] = {}
+    for change in changes:
+        part = change["path"].split(".")[0]
+        group = groups.setdefault(part, {"part": part, "title": title_of(part), "rows": []})
+        group["rows"].append(change_row(change))
+    for group in groups.values():
+        group["open"] = len(group["rows"]) <= OPEN_GROUP
+        group["added"] = all(r["old"] is None for r in group["rows"])
+        group["removed"] = all(r["new"] is None for r in group["rows"])
+    return list(groups.values())
+
+
 def change_row(change: dict) -> dict:
-    return {**change, "old_text": shown_value(change["old"]), "new_text": shown_value(change["new"])}
+    return {
+        **change,
+        "trail": title_trail(change["path"]),
+        "old_text": shown_value(change["old"]),
+        "new_text": shown_value(change["new"]),
+    }
+
+
+def title_trail(path: str) -> str:
+    """「会议 第 1 项 › 参会人员 第 4 项 › 姓名」: where a changed field is, in the titles a clerk knows
+    (the top-level part is the group's heading)."""
+    steps = path.split(".")
+    trail: list[str] = []
+    for depth in range(2, len(steps) + 1):
+        step = steps[depth - 1]
+        if step.isdigit():
+            trail[-1 if trail else 0:] = [f"{trail[-1] if trail else ''} 第 {int(step) + 1} 项".strip()]
+        else:
+            trail.append(title_of(".".join(steps[:depth])))
+    return " › ".join(trail) or title_of(path)
 
 
 def shown_value(value: Any) -> str:
