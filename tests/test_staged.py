@@ -191,3 +191,28 @@ def test_six_steps_through_the_register(settings, sample_data, tmp_path):
     assert run.returncode == 0, run.stderr
     found = json.loads(run.stdout)
     assert found["issued"] and [(f["case_id"], f["version"]) for f in found["found"]] == [(case_id, 4)]
+
+
+# -- the registry's needs cover what each template prints ------------------------------------------------
+
+# The case part a context root is made from when the case has it (None: always there, from step 1).
+PART_OF_CONTEXT = {"risk": "risks", "report": "report", "stability": "report", "summary": "filing", "filing": "filing"}
+
+
+def test_each_template_prints_only_what_its_kind_needs():
+    """A document made early must not print a part the case does not hold yet (it would be empty)."""
+    from pathlib import Path
+
+    from service.context.registry import DOCUMENT_KINDS
+    from service.render.contract import check_folder
+
+    needs = {k.key: set(k.needs) for k in DOCUMENT_KINDS}
+    for report in check_folder(Path(__file__).resolve().parents[1] / "doc_templates" / "default"):
+        if report.kind == "period_summary":
+            continue
+        for variable in report.leaf_variables():
+            root = variable.split(".")[0].split("[")[0]
+            if variable == "risk.profile_name":  # the risk standard, known before any risk is
+                continue
+            part = PART_OF_CONTEXT.get(root)
+            assert part is None or part in needs[report.kind], (report.kind, variable)

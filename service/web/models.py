@@ -160,7 +160,43 @@ class FormSubmission(BaseModel):
     case_text: str = Field("", title="粘贴的案卷内容（JSON）", description="未选择文件时使用")
     pdf: Literal["", "1"] = Field("", title="同时生成 PDF", description="勾选时为 1")
     api_key: str = Field("", title="访问密钥", description="配置了访问密钥时必填")
-    action: Literal["generate", "validate"] = Field("generate", title="操作", description="generate：生成并下载；validate：只校验")
+    action: Literal["generate", "validate", "register"] = Field(
+        "generate", title="操作", description="generate：生成并下载；validate：只校验；register：提交到台账（登记为一个新版本）"
+    )
+    submitted_by: str = Field("", max_length=100, title="经办人", description="提交到台账时记为该版本的提交人")
+
+
+class RegisterPageForm(BaseModel):
+    """台账页面上的按钮提交的表单字段（application/x-www-form-urlencoded）。"""
+
+    api_key: str = Field("", title="访问密钥", description="配置了访问密钥时必填；页面以隐藏字段带到下一页")
+
+
+class CaseComparison(RegisterPageForm):
+    """案卷页面：比较哪两个版本（默认最新的两个）。"""
+
+    from_: str = Field("", alias="from", title="原版本号")
+    to: str = Field("", title="新版本号")
+
+
+class DocumentChoice(RegisterPageForm):
+    """案卷页面：下载最新版本的哪一份文书。"""
+
+    kind: str = Field("", title="文书类型", description="如 plan、minutes、report")
+    meeting: str = Field("", title="会议序号", description="会议纪要：第几次会议，从 1 开始")
+
+
+class FilingChoice(RegisterPageForm):
+    """案卷页面：出具报备材料包。"""
+
+    pdf: str = Field("", title="同时生成 PDF", description="勾选时为 1")
+
+
+class CaseDigestPath(BaseModel):
+    """/register/{case_id}/packages/{digest} 的路径参数。"""
+
+    case_id: str = Field(title="案卷编号")
+    digest: str = Field(title="材料包的 SHA-256")
 
 
 # ------------------------------------------------------------ the register (台账)

@@ -110,7 +110,7 @@ def document(case_id: str) -> Response:
         made = build_document(newest.data(), kind, meeting=number, fmt="docx")
         return document_response(made, "docx", case_id)
     except (ApiProblem, WenpingError) as exc:
-        return failed("register_case.html", exc, key, case=None, case_id=case_id)
+        return failed_case(case_id, key, exc)
 
 
 @bp.post("/<case_id>/file")
