@@ -139,10 +139,13 @@ def validate_cmd(file: Path, as_json: bool) -> None:
 
 def _print_readiness(result: Validation) -> None:
     """Which documents the case can make now (docs/case.md, "Step by step")."""
-    if result.case is None:
-        return
-    click.echo("\n材料准备情况：")
-    for key, entry in readiness(result.case).items():
+    if result.case is not None:
+        _print_ready(readiness(result.case), "\n材料准备情况：")
+
+
+def _print_ready(table: dict, heading: str) -> None:
+    click.echo(heading)
+    for key, entry in table.items():
         name = "报备材料包" if key == PACKAGE else kind(key).name
         if entry["ready"]:
             meetings = entry.get("meetings")
@@ -380,8 +383,10 @@ def cases_show_cmd(door: Door, case_id: str, as_json: bool) -> None:
     """显示一个案卷：事项、阶段、各版本和已出具的报备材料。"""
     with _register(door) as register:
         case, versions, packages = register.case(case_id), register.versions(case_id), register.packages(case_id)
+        ready = register.readiness(case_id)
     if as_json:
-        _as_json({**case.as_dict(), "history": [v.as_dict() for v in versions], "packages": [p.as_dict() for p in packages]})
+        _as_json({**case.as_dict(), "history": [v.as_dict() for v in versions], "packages": [p.as_dict() for p in packages],
+                  "readiness": ready})
         return
     click.echo(f"案卷编号：{case.case_id}")
     click.echo(f"事项名称：{case.matter}")
@@ -390,6 +395,7 @@ def cases_show_cmd(door: Door, case_id: str, as_json: bool) -> None:
     click.echo("已出具的报备材料：" + ("无" if not packages else ""))
     for p in packages:
         click.echo(f"  第 {p.version} 版 {p.file_name}（{'含 PDF' if p.pdf else '仅 Word'}）{_when(p.created_at)}  SHA-256：{p.sha256}")
+    _print_ready(ready, f"材料准备情况（第 {case.versions} 版）：")
 
 
 @cases_group.command("versions")

@@ -216,3 +216,17 @@ def test_each_template_prints_only_what_its_kind_needs():
                 continue
             part = PART_OF_CONTEXT.get(root)
             assert part is None or part in needs[report.kind], (report.kind, variable)
+
+
+def test_cli_register_at_step_one(sample_data, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WENPING_")}
+    env["WENPING_STATE_DIR"] = str(tmp_path / "state")
+    case = tmp_path / "step1.json"
+    case.write_text(json.dumps(steps(sample_data)[0], ensure_ascii=False), "utf-8")
+    assert wenping("cases", "submit", case, env=env).returncode == 0
+    shown = wenping("cases", "show", sample_data["case_id"], env=env)
+    assert "工作方案：可以生成" in shown.stdout and "评估报告：尚缺 risks（风险因素）" in shown.stdout
+    as_json = json.loads(wenping("cases", "show", sample_data["case_id"], "--json", env=env).stdout)
+    assert ready_set(as_json["readiness"]) == {"plan"}
+    run = wenping("cases", "package", sample_data["case_id"], "-o", tmp_path / "out.zip", env=env)
+    assert run.returncode == 1 and "报备材料包还不能生成" in run.stderr and not (tmp_path / "out.zip").exists()
