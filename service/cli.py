@@ -19,7 +19,8 @@ from service.files import is_disk_full, os_reason, overwritten_input, write_atom
 from service.generate import generate
 from service.render.contract import check_folder
 from service.render.template_sets import DEFAULT_SET, resolve_template_set
-from service.context.registry import FILING_KEYS
+from service.context.readiness import PACKAGE, describe, readiness, validation_with_readiness
+from service.context.registry import FILING_KEYS, kind
 from service.model.schema import case_schema, dumps
 from service.checks.validation import CaseReadError, Validation, read_json, validate
 from service.model.case import SCHEMA_VERSION
@@ -131,9 +132,10 @@ def validate_cmd(file: Path, as_json: bool) -> None:
     """校验案卷 FILE：列出错误、提醒和风险测算结果。"""
     result = validate(_load(file))
     if as_json:
-        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(validation_with_readiness(result), ensure_ascii=False, indent=2))
     else:
         _print_human(result, file)
+        _print_readiness(result)
     sys.exit(0 if result.valid else 1)
 
 
@@ -162,6 +164,23 @@ def upgrade_cmd(file: Path, output: Path | None) -> None:
         click.echo(f"{file} {done}：{output}", err=True)
 
 
+def _print_readiness(result: Validation) -> None:
+    """Which documents the case can make now (docs/case.md, "Step by step")."""
+    if result.case is not None:
+        _print_ready(readiness(result.case), "\n材料准备情况：")
+
+
+def _print_ready(table: dict, heading: str) -> None:
+    click.echo(heading)
+    for key, entry in table.items():
+        name = "报备材料包" if key == PACKAGE else kind(key).name
+        if entry["ready"]:
+            meetings = entry.get("meetings")
+            click.echo(f"  {name}：可以生成" + (f"（{len(meetings)} 份）" if meetings else ""))
+        else:
+            click.echo(f"  {name}：尚缺 {describe(entry['missing'])}")
+
+
 def _kinds(values: tuple[str, ...]) -> list[str] | None:
     kinds = [k.strip() for v in values for k in v.split(",") if k.strip()]
     return kinds or None
@@ -185,7 +204,9 @@ def generate_cmd(file: Path, output: Path | None, pdf: bool, template_set: str |
     for w in package.validation.warnings:
         click.echo(f"提醒：{w.path}：{w.message}", err=True)
     count = sum(1 for f in package.manifest["files"] if f["kind"] not in ("case",))
-    click.echo(f"已生成 {target}（{count} 个文件，风险等级：{package.validation.assessment.final_level}）")
+    assessment = package.validation.assessment
+    level = f"风险等级：{assessment.final_level}" if assessment else "尚未识别风险"
+    click.echo(f"已生成 {target}（{count} 个文件，{level}）")
 
 
 @main.command("batch")
@@ -389,8 +410,10 @@ def cases_show_cmd(door: Door, case_id: str, as_json: bool) -> None:
     """显示一个案卷：事项、阶段、各版本和已出具的报备材料。"""
     with _register(door) as register:
         case, versions, packages = register.case(case_id), register.versions(case_id), register.packages(case_id)
+        ready = register.readiness(case_id)
     if as_json:
-        _as_json({**case.as_dict(), "history": [v.as_dict() for v in versions], "packages": [p.as_dict() for p in packages]})
+        _as_json({**case.as_dict(), "history": [v.as_dict() for v in versions], "packages": [p.as_dict() for p in packages],
+                  "readiness": ready})
         return
     click.echo(f"案卷编号：{case.case_id}")
     click.echo(f"事项名称：{case.matter}")
@@ -399,6 +422,7 @@ def cases_show_cmd(door: Door, case_id: str, as_json: bool) -> None:
     click.echo("已出具的报备材料：" + ("无" if not packages else ""))
     for p in packages:
         click.echo(f"  第 {p.version} 版 {p.file_name}（{'含 PDF' if p.pdf else '仅 Word'}）{_when(p.created_at)}  SHA-256：{p.sha256}")
+    _print_ready(ready, f"材料准备情况（第 {case.versions} 版）：")
 
 
 @cases_group.command("versions")

@@ -12,6 +12,7 @@ from typing import Any, Iterable, Optional
 from service.context.builder import build_case_context
 from service.errors import InvalidInput, WenpingError
 from service.context.documents import PlannedDocument, index_document, plan_documents, safe_file_name
+from service.context.readiness import missing_for, require_ready
 from service.context.registry import FILING_KEYS, INDEX
 from service.pdf.assemble import MERGED_NAME, Part, PdfInfo, merge, normalise, page_count, page_ranges
 from service.package.archive import Manifest, PackageFile, build_zip, canonical_case_json, sha256
@@ -55,22 +56,29 @@ class Prepared:
     context: Any
 
 
-def prepare(data: Any, only: Optional[Iterable[str]] = None) -> Prepared:
-    """Validate and plan the documents; raises ``InvalidCase`` with every error."""
-    profile = active_profile()
-    result = validate(data, profile)
+def checked(data: Any) -> tuple[Validation, bytes]:
+    """The validation of a valid case (at whatever step) and its canonical JSON; ``InvalidCase`` otherwise."""
+    result = validate(data, active_profile())
     if not result.valid:
         raise InvalidCase(result)
+    return result, canonical_case_json(result.case.model_dump(mode="json", exclude_none=True))
+
+
+def prepare(data: Any, only: Optional[Iterable[str]] = None) -> Prepared:
+    """Validate and plan the documents; raises ``InvalidCase`` with every error, ``NotReady`` when the case
+    does not hold yet what the asked-for documents (or, without ``only``, the whole package) need."""
+    profile = active_profile()
+    result, case_json = checked(data)
     only_set = set(only) if only else None
     if only_set:
         unknown = only_set - set(FILING_KEYS)
         if unknown:
             raise UnknownDocument(f"没有这种文书：{'、'.join(sorted(unknown))}（可选：{'、'.join(FILING_KEYS)}）")
+    require_ready(result.case, only_set)
     ctx = build_case_context(result.case, result.assessment, profile)
     docs = plan_documents(result.case, ctx, only_set)
     if not docs:
         raise UnknownDocument("案卷中没有会议，无法生成会议纪要")
-    case_json = canonical_case_json(result.case.model_dump(mode="json", exclude_none=True))
     return Prepared(result, docs, case_json, ctx)
 
 
@@ -131,33 +139,40 @@ def generate(
     case = prepared.validation.case
     docs = prepared.documents
     docx_files = [render_docx(doc, templates) for doc in docs]
+    # The 目录 is dated by the filing: a case not yet filed (``--only`` at an early step) gets its documents alone.
+    with_index = not missing_for(case, INDEX)
+    day = case.filing.filed_on if case.filing else max(doc.issued_on for doc in docs)
     if pdf:
         converter = converter or shared_converter()
         deadline = converter.deadline_from_now()  # one for the whole package, however many documents
         pdf_files = convert_all(converter, docs, docx_files, deadline)
-        index_docx, index_pdf = paged_index(prepared, pdf_files, templates, converter, deadline)
+        files = []
+        if with_index:
+            index_docx, index_pdf = paged_index(prepared, pdf_files, templates, converter, deadline)
+            files = [index_docx, index_pdf]
         merged = merge(
-            Part(index_pdf.title, INDEX.key, index_pdf.data),
+            Part(index_pdf.title, INDEX.key, index_pdf.data) if with_index else None,
             [Part(p.title, p.kind, p.data) for p in pdf_files],
             PdfInfo(case.matter.name, case.authority.name, "社会稳定风险评估报备材料",
-                    f"社会稳定风险评估,报备材料,{case.case_id}", case.filing.filed_on),
+                    f"社会稳定风险评估,报备材料,{case.case_id}", day),
         )
-        files = [index_docx, index_pdf]
         for docx_file, pdf_file in zip(docx_files, pdf_files):
             files += [docx_file, pdf_file]
         files.append(PackageFile(MERGED_NAME, "filing_pdf", f"{case.matter.name}稳评报备材料", merged, page_count(merged)))
-    else:
+    elif with_index:
         index = index_document(case, prepared.context, docs, ".docx")
         files = [render_docx(index, templates), *docx_files]
+    else:
+        files = docx_files
     manifest = Manifest(
         case_id=case.case_id,
         matter=case.matter.name,
         input_sha256=sha256(prepared.case_json),
         template_set=templates.name,
         warnings=[w.as_dict() for w in prepared.validation.warnings],
-        risk=prepared.validation.assessment.summary(),
+        risk=prepared.validation.assessment.summary() if prepared.validation.assessment else None,
     )
-    zip_bytes = build_zip(files, manifest, prepared.case_json, case.filing.filed_on)
+    zip_bytes = build_zip(files, manifest, prepared.case_json, day)
     return Package(zip_bytes, safe_file_name(f"{case.case_id}_稳评报备材料", ".zip"), json.loads(manifest.to_json()), prepared.validation)
 
 

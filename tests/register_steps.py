@@ -1,4 +1,5 @@
-"""The sample case at each of its six steps, made by editing schemas/examples/sample-case.json."""
+"""The sample case at each of its six steps, made from schemas/examples/sample-case.json by leaving out
+what is not written yet (docs/case.md, "Step by step"), and which documents each step makes possible."""
 
 from __future__ import annotations
 
@@ -6,23 +7,32 @@ import copy
 
 from service.register import STAGES
 
+FIRST_STEP = ("schema_version", "case_id", "matter", "authority", "leading_group", "work_team", "plan")
+
+# The documents (registry kinds, and the package) that become possible at each step, in order.
+BECOMES_READY = (
+    {"plan"},  # 方案: the 评估工作方案 is issued first
+    {"minutes"},  # 征求意见: a 纪要 for each meeting held
+    {"report", "stability_plan"},  # 评估: the report once consultation and risks are in
+    {"summary", "filing_form", "package"},  # 决策: decided, filed: the whole filing
+    set(),  # 实施跟踪: the 备案编号 is given back
+    set(),  # 结案
+)
+
 
 def steps(sample: dict) -> list[dict]:
     """Six versions of the sample, one per stage of ``STAGES`` in order."""
-    plan = copy.deepcopy(sample)
-    plan.pop("consultation")
-    plan.pop("opinions")
-    plan["report"].pop("conclusion")
-    plan["report"].pop("assessed_level", None)
-    plan["filing"].pop("decision")
-    plan["filing"].pop("number")
+    plan = {key: copy.deepcopy(sample[key]) for key in FIRST_STEP}
     consulted = copy.deepcopy(plan)
     consulted["consultation"] = copy.deepcopy(sample["consultation"])
     consulted["opinions"] = copy.deepcopy(sample["opinions"])
     assessed = copy.deepcopy(consulted)
-    assessed["report"]["conclusion"] = sample["report"]["conclusion"]
+    for key in ("risks", "report", "stability_plan"):
+        assessed[key] = copy.deepcopy(sample[key])
     decided = copy.deepcopy(assessed)
-    decided["filing"]["decision"] = copy.deepcopy(sample["filing"]["decision"])
+    decided["summary"] = copy.deepcopy(sample["summary"])
+    decided["filing"] = copy.deepcopy(sample["filing"])
+    decided["filing"].pop("number")
     tracked = copy.deepcopy(decided)
     tracked["filing"]["number"] = sample["filing"]["number"]
     closed = copy.deepcopy(tracked)
@@ -30,4 +40,4 @@ def steps(sample: dict) -> list[dict]:
     return [plan, consulted, assessed, decided, tracked, closed]
 
 
-assert len(STAGES) == 6
+assert len(STAGES) == len(BECOMES_READY) == 6

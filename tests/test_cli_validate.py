@@ -16,8 +16,10 @@ def test_sample_json_output():
     run = wenping("validate", SAMPLE_PATH, "--json")
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
-    assert set(out) == {"valid", "errors", "warnings", "risk"}
+    assert set(out) == {"valid", "errors", "warnings", "risk", "readiness"}
     assert out["valid"] is True and [w["path"] for w in out["warnings"]] == ["report.findings"] and out["errors"] == []
+    assert out["readiness"]["package"] == {"ready": True, "missing": []}
+    assert out["readiness"]["minutes"] == {"ready": True, "missing": [], "meetings": [1, 2]}
     risk = out["risk"]
     assert risk["initial"] == {"index": 0.374, "level": "中风险"}
     assert risk["residual"] == {"index": 0.103, "level": "低风险"}

@@ -61,7 +61,7 @@ def every_field(model, prefix=""):
         nested = [a for a in typing.get_args(info.annotation) + (info.annotation,)
                   for a in typing.get_args(a) + (a,) if isinstance(a, type) and issubclass(a, BaseModel)]
         if nested:
-            is_list = typing.get_origin(info.annotation) is list
+            is_list = list in {typing.get_origin(a) for a in (info.annotation, *typing.get_args(info.annotation))}
             yield from every_field(nested[0], f"{path}[]." if is_list else f"{path}.")
 
 

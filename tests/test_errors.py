@@ -47,6 +47,7 @@ EXPECTED = {
     "service.checks.period.PeriodReadError",
     "service.generate.InvalidCase",
     "service.generate.UnknownDocument",
+    "service.context.readiness.NotReady",
     "service.generate_period.PeriodInvalid",
     "service.risk.engine.MixedWeights",
     "service.risk.engine.WeightsNotOne",

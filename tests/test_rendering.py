@@ -152,7 +152,9 @@ def test_no_reduction_is_not_called_a_reduction(case_data):
 
 
 def test_only_minutes_without_meetings(minimal_data):
-    with pytest.raises(Exception, match="没有会议"):
+    from service.context.readiness import NotReady
+
+    with pytest.raises(NotReady, match=r"会议纪要还不能生成，案卷尚缺：consultation\.meetings（座谈会、听证会、论证会）"):
         generate(minimal_data, only=["minutes"])
 
 

@@ -240,8 +240,8 @@ def test_validate_valid_case_has_the_cli_json_shape(client, sample_data):
     response = post_json(client, "/api/v1/validate", sample_data)
     assert response.status_code == 200
     body = response.get_json()
-    assert set(body) == {"valid", "errors", "warnings", "risk"}
-    assert body["valid"] is True
+    assert set(body) == {"valid", "errors", "warnings", "risk", "readiness"}
+    assert body["valid"] is True and body["readiness"]["package"] == {"ready": True, "missing": []}
     assert body["risk"]["initial"] == {"index": 0.374, "level": "中风险"}
     assert body["risk"]["residual"] == {"index": 0.103, "level": "低风险"}
     assert body["risk"]["advice"] == "可以实施"

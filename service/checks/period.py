@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from pydantic import ValidationError
 
@@ -123,6 +123,17 @@ def translate(err: dict) -> Issue:
 
 # ------------------------------------------------------------- validation
 
+# A period report sums up filed matters: a case still in progress (docs/case.md "Step by step") has no
+# risks, report or filing to count yet.
+FILED_PARTS = ("risks", "report", "filing")
+
+
+def unfiled_parts(case: Optional[Case]) -> Iterator[Issue]:
+    for key in FILED_PARTS if case is not None else ():
+        if getattr(case, key) is None:
+            yield Issue(key, f"工作情况汇报只汇总已报备的事项：事项「{case.matter.name}」尚缺「{title_at((key,))}」")
+
+
 
 def _prefixed(issues: list[Issue], i: int) -> list[Issue]:
     return [Issue(f"cases.{i}.{x.path}" if x.path else f"cases.{i}", x.message) for x in issues]
@@ -149,6 +160,7 @@ def validate_period(data: Any, profile: Optional[RiskProfile] = None) -> PeriodV
             indexed.append((i, checked))
             result.errors += _prefixed(checked.errors, i)
             result.warnings += _prefixed(checked.warnings, i)
+            result.errors += _prefixed(list(unfiled_parts(checked.case)), i)
     if result.period is not None and indexed and all(c.valid for _, c in indexed) and len(indexed) == len(entries):
         errors, warnings = cross_checks(result.period, [(i, c.case) for i, c in indexed])
         result.errors += errors
@@ -172,6 +184,8 @@ def cross_checks(period: PeriodReport, cases: list[tuple[int, Case]]) -> tuple[l
                 Issue(f"cases.{i}.case_id", f"案卷编号「{case.case_id}」重复（与第{seen[case.case_id] + 1}个案卷相同）")
             )
         seen.setdefault(case.case_id, i)
+        if case.filing is None:  # reported by unfiled_parts
+            continue
         filed = case.filing.filed_on
         if filed > issued:
             errors.append(

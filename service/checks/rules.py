@@ -75,7 +75,33 @@ def _activities(case: Case):
 
 
 def date_order(case: Case) -> Iterator[Issue]:
-    plan_day, report_day, filed = case.plan.issued_on, case.report.issued_on, case.filing.filed_on
+    """The steps in their order: plan, consultation, report, decision, filing. Each comparison is made
+    once both of its dates are recorded (a case is checked at every step, docs/case.md "Step by step")."""
+    plan_day = case.plan.issued_on
+    report_day = case.report.issued_on if case.report else None
+    filed = case.filing.filed_on if case.filing else None
+    yield from _consultation_order(case, plan_day, report_day)
+    decision = case.filing.decision if case.filing else None
+    if decision and decision.date:
+        if report_day and decision.date < report_day:
+            yield Issue(
+                "filing.decision.date",
+                f"决策日期({_d(decision.date)})早于评估报告成文日期({_d(report_day)})，应先评估后决策",
+            )
+        if decision.date > filed:
+            yield Issue("filing.decision.date", f"决策日期({_d(decision.date)})晚于报备日期({_d(filed)})")
+    if report_day and filed and report_day > filed:
+        yield Issue("report.issued_on", f"评估报告成文日期({_d(report_day)})晚于报备日期({_d(filed)})")
+    if report_day and report_day < plan_day:
+        yield Issue("report.issued_on", f"评估报告成文日期({_d(report_day)})早于评估方案成文日期({_d(plan_day)})")
+    for key, label in (("stability_plan", "维稳工作方案"), ("summary", "工作情况汇报")):
+        part = getattr(case, key)
+        if part and filed and part.issued_on > filed:
+            yield Issue(f"{key}.issued_on", f"{label}成文日期({_d(part.issued_on)})晚于报备日期({_d(filed)})")
+
+
+def _consultation_order(case: Case, plan_day: date, report_day: Optional[date]) -> Iterator[Issue]:
+    """Every consultation activity after the plan and (once there is one) before the report."""
     for where, label, start, end in _activities(case):
         start_key = "date" if where[1] == "meetings" else "start"
         end_key = "date" if where[1] == "meetings" else "end"
@@ -84,28 +110,11 @@ def date_order(case: Case) -> Iterator[Issue]:
                 _path(*where, start_key),
                 f"{label}日期({_d(start)})早于评估方案成文日期({_d(plan_day)})，征求意见应在方案印发之后",
             )
-        if end > report_day:
+        if report_day and end > report_day:
             yield Issue(
                 _path(*where, end_key),
                 f"{label}日期({_d(end)})晚于评估报告成文日期({_d(report_day)})，征求意见应在报告形成之前",
             )
-    decision = case.filing.decision
-    if decision and decision.date:
-        if decision.date < report_day:
-            yield Issue(
-                "filing.decision.date",
-                f"决策日期({_d(decision.date)})早于评估报告成文日期({_d(report_day)})，应先评估后决策",
-            )
-        if decision.date > filed:
-            yield Issue("filing.decision.date", f"决策日期({_d(decision.date)})晚于报备日期({_d(filed)})")
-    if report_day > filed:
-        yield Issue("report.issued_on", f"评估报告成文日期({_d(report_day)})晚于报备日期({_d(filed)})")
-    if report_day < plan_day:
-        yield Issue("report.issued_on", f"评估报告成文日期({_d(report_day)})早于评估方案成文日期({_d(plan_day)})")
-    for key, label in (("stability_plan", "维稳工作方案"), ("summary", "工作情况汇报")):
-        part = getattr(case, key)
-        if part and part.issued_on > filed:
-            yield Issue(f"{key}.issued_on", f"{label}成文日期({_d(part.issued_on)})晚于报备日期({_d(filed)})")
 
 
 def survey_counts(case: Case) -> Iterator[Issue]:
@@ -141,7 +150,7 @@ def survey_counts(case: Case) -> Iterator[Issue]:
 
 def risk_ids_unique(case: Case) -> Iterator[Issue]:
     seen: dict[str, int] = {}
-    for i, risk in enumerate(case.risks):
+    for i, risk in enumerate(case.risks or []):
         if risk.id in seen:
             yield Issue(f"risks.{i}.id", f"风险编号「{risk.id}」重复（与第{seen[risk.id] + 1}项相同）")
         seen.setdefault(risk.id, i)
@@ -189,7 +198,7 @@ def person_refs(case: Case) -> Iterator[tuple[str, Optional[str]]]:
         for pi, p in enumerate(m.participants):
             yield f"{where}.participants.{pi}.person", p.person
         yield from many(f"{where}.absent", m.absent)
-    for ri, r in enumerate(case.risks):
+    for ri, r in enumerate(case.risks or []):
         for mi, ms in enumerate(r.measures):
             yield from one(f"risks.{ri}.measures.{mi}.owner_person", ms.owner_person)
     s = case.stability_plan
@@ -256,7 +265,7 @@ def weight_errors(error: WeightError) -> Iterator[Issue]:
 
 
 def decision_matches_level(case: Case, a: Assessment) -> Iterator[Issue]:
-    d = case.filing.decision
+    d = case.filing.decision if case.filing else None
     if d and d.result == "实施" and a.final_level == "高风险":
         yield Issue("filing.decision.result", "评估结论为高风险，决策结果不能为「实施」")
 
@@ -274,7 +283,7 @@ def hearing_has_expert(case: Case) -> Iterator[Issue]:
 
 
 def assessed_level_agrees(case: Case, a: Assessment) -> Iterator[Issue]:
-    if case.report.assessed_level and case.report.assessed_level != a.computed_level:
+    if case.report and case.report.assessed_level and case.report.assessed_level != a.computed_level:
         yield Issue(
             "report.assessed_level",
             f"评定风险等级({case.report.assessed_level})与测算等级({a.computed_level}，"
@@ -283,7 +292,7 @@ def assessed_level_agrees(case: Case, a: Assessment) -> Iterator[Issue]:
 
 
 def decision_at_medium(case: Case, a: Assessment) -> Iterator[Issue]:
-    d = case.filing.decision
+    d = case.filing.decision if case.filing else None
     if d and d.result == "实施" and a.final_level == "中风险":
         yield Issue("filing.decision.result", "评估结论为中风险，建议暂缓实施，决策结果却为「实施」")
 
@@ -302,6 +311,8 @@ FINDING_LABELS = (("legality", "合法性"), ("rationality", "合理性"), ("fea
 
 def findings_stated(case: Case) -> Iterator[Issue]:
     """The report needs a finding on each of the four aspects; those the case leaves out are drawn from its data."""
+    if case.report is None:
+        return
     stated = case.report.findings
     missing = [label for key, label in FINDING_LABELS if not ((text := getattr(stated, key) if stated else None) and text.strip())]
     if missing:

@@ -156,7 +156,8 @@ def validate(data: Any, profile: Optional[RiskProfile] = None) -> Validation:
         )
     assessment, weight_error = None, None
     try:
-        assessment = assess(case.risks, profile, case.report.assessed_level)
+        if case.risks:  # scored from the step the risks are identified
+            assessment = assess(case.risks, profile, case.report.assessed_level if case.report else None)
     except WeightError as exc:
         weight_error = exc
     errors, warnings = check_case(case, assessment, weight_error)

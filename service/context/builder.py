@@ -419,7 +419,9 @@ def factor_ctx(no: int, f: FactorScore, first_measure_no: int, who: People) -> F
     )
 
 
-def risk_ctx(a: Assessment, profile: RiskProfile, assessed_level: Optional[str], who: People) -> RiskCtx:
+def risk_ctx(a: Optional[Assessment], profile: RiskProfile, assessed_level: Optional[str], who: People) -> RiskCtx:
+    if a is None:  # the risks are not identified yet: only the standard they will be graded by is known
+        return RiskCtx(count=0, factors=[], by_category=[], measures=[], standard=profile.cited)
     factors, next_measure = [], 1
     for no, f in enumerate(a.factors, 1):
         factors.append(factor_ctx(no, f, next_measure, who))
@@ -451,16 +453,19 @@ def risk_ctx(a: Assessment, profile: RiskProfile, assessed_level: Optional[str],
 # --------------------------------------------------------- the documents
 
 
-def stability_ctx(case: m.Case, who: People, issuing: IssuingCtx) -> StabilityCtx:
+def stability_ctx(case: m.Case, who: People) -> Optional[StabilityCtx]:
     s = case.stability_plan
+    if s is None and case.report is None:  # nothing to date it by yet
+        return None
     lg = case.leading_group
     command = s.command if s else None
     commander = (command.commander if command else None) or lg.leader
     deputies = (command.deputy_commanders if command else None) or lg.deputy_leaders
+    issued_on = s.issued_on if s else case.report.issued_on
     return StabilityCtx(
-        issued_on=cn_date(s.issued_on if s else case.report.issued_on),
+        issued_on=cn_date(issued_on),
         given=s is not None,
-        issuing=issuing,
+        issuing=issuing_ctx(case, who, s.issuing if s else None, issued_on, upward=False),
         principles=list(s.principles) if s else [],
         commander=who(commander),
         deputy_commanders=who.all(deputies),
@@ -512,24 +517,59 @@ def issuing_ctx(
     )
 
 
-def build_case_context(case: m.Case, assessment: Assessment, profile: RiskProfile) -> CaseContext:
-    """The context shared by all documents of one case (``doc`` is a placeholder until ``for_document``)."""
-    who = People(case)
-    decision = case.filing.decision or m.Decision()
+def report_ctx(case: m.Case, who: People, consultation: ConsultationCtx, risk: RiskCtx, stability: Optional[StabilityCtx]) -> Optional[ReportCtx]:
+    r = case.report
+    if r is None:
+        return None
+    return ReportCtx(
+        issued_on=cn_date(r.issued_on),
+        issuing=issuing_ctx(case, who, r.issuing, r.issued_on, upward=True),
+        assessor=leading_group_name(case),
+        findings=findings_ctx(case, consultation, risk, stability),
+        social_environment=md(r.social_environment),
+        conclusion=md(r.conclusion),
+        recommendations=list(r.recommendations),
+    )
+
+
+def summary_ctx(case: m.Case, who: People) -> Optional[SummaryCtx]:
     summary = case.summary
-    stability_plan = case.stability_plan
-    plan = plan_ctx(case.plan, issuing_ctx(case, who, case.plan.issuing, case.plan.issued_on, upward=False))
+    if summary is None and case.filing is None:  # nothing to date it by yet
+        return None
+    issued_on = summary.issued_on if summary else case.filing.filed_on
+    return SummaryCtx(
+        issued_on=cn_date(issued_on),
+        issuing=issuing_ctx(case, who, summary.issuing if summary else None, issued_on, upward=True),
+        problems=list(summary.problems) if summary else [],
+        next_steps=list(summary.next_steps) if summary else [],
+    )
+
+
+def filing_ctx(case: m.Case) -> Optional[FilingCtx]:
+    if case.filing is None:
+        return None
+    decision = case.filing.decision or m.Decision()
+    return FilingCtx(
+        filed_on=cn_date(case.filing.filed_on),
+        number=case.filing.number,
+        decision_body=case.authority.decision_body or case.authority.name,
+        decision_date=cn_date(decision.date) or None,
+        decision_result=decision.result,
+        decision_content=decision.content,
+        remarks=case.filing.remarks,
+    )
+
+
+def build_case_context(case: m.Case, assessment: Optional[Assessment], profile: RiskProfile) -> CaseContext:
+    """The context shared by all documents of one case (``doc`` is a placeholder until ``for_document``).
+
+    A case at an early step (docs/case.md, "Step by step") has no assessment yet and leaves the later
+    parts None; the registry's ``needs`` keep the documents that would print them from being made.
+    """
+    who = People(case)
     consultation = consultation_ctx(case, who)
-    risk = risk_ctx(assessment, profile, case.report.assessed_level, who)
-    stability = stability_ctx(
-        case, who, issuing_ctx(
-            case, who, stability_plan.issuing if stability_plan else None,
-            stability_plan.issued_on if stability_plan else case.report.issued_on, upward=False,
-        ),
-    )
-    summary_issuing = issuing_ctx(
-        case, who, summary.issuing if summary else None, summary.issued_on if summary else case.filing.filed_on, upward=True
-    )
+    risk = risk_ctx(assessment, profile, case.report.assessed_level if case.report else None, who)
+    stability = stability_ctx(case, who)
     return CaseContext(
         case_id=case.case_id,
         doc=DocCtx(kind="", title="", issued_on=""),
@@ -537,32 +577,11 @@ def build_case_context(case: m.Case, assessment: Assessment, profile: RiskProfil
         authority=authority_ctx(case.authority, who),
         leading_group=leading_group_ctx(case, who),
         work_team=[TeamMemberCtx(**who(t.person).model_dump(), duty=t.duty) for t in case.work_team],
-        plan=plan,
+        plan=plan_ctx(case.plan, issuing_ctx(case, who, case.plan.issuing, case.plan.issued_on, upward=False)),
         consultation=consultation,
         risk=risk,
-        report=ReportCtx(
-            issued_on=cn_date(case.report.issued_on),
-            issuing=issuing_ctx(case, who, case.report.issuing, case.report.issued_on, upward=True),
-            assessor=leading_group_name(case),
-            findings=findings_ctx(case, consultation, risk, stability),
-            social_environment=md(case.report.social_environment),
-            conclusion=md(case.report.conclusion),
-            recommendations=list(case.report.recommendations),
-        ),
+        report=report_ctx(case, who, consultation, risk, stability),
         stability=stability,
-        summary=SummaryCtx(
-            issued_on=cn_date(summary.issued_on if summary else case.filing.filed_on),
-            issuing=summary_issuing,
-            problems=list(summary.problems) if summary else [],
-            next_steps=list(summary.next_steps) if summary else [],
-        ),
-        filing=FilingCtx(
-            filed_on=cn_date(case.filing.filed_on),
-            number=case.filing.number,
-            decision_body=case.authority.decision_body or case.authority.name,
-            decision_date=cn_date(decision.date) or None,
-            decision_result=decision.result,
-            decision_content=decision.content,
-            remarks=case.filing.remarks,
-        ),
+        summary=summary_ctx(case, who),
+        filing=filing_ctx(case),
     )

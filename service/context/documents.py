@@ -15,6 +15,7 @@ from typing import Optional
 
 from service.context.fmt import cn_date
 from service.context.models import CaseContext, DocCtx, IndexContext, IndexEntryCtx, MinutesContext
+from service.context.readiness import ready_kinds
 from service.context.registry import FILING, INDEX, DocumentKind, kind as kind_of
 from service.model.case import Case
 
@@ -79,14 +80,24 @@ class PlannedDocument:
 
 
 def plan_documents(case: Case, ctx: CaseContext, only: Optional[set[str]] = None) -> list[PlannedDocument]:
-    """Every document of the filing, in filing order (minutes: one per meeting), numbered from 01.
+    """Every document of the filing the case is ready for, in filing order (minutes: one per meeting),
+    numbered from 01.
 
-    ``only`` picks some of them; they keep the numbers they have in the full package.
+    ``only`` picks some of them; they keep the numbers they have in the full package. A document not
+    ready yet keeps its number free, so each file has the same name at every step of the case.
     """
-    chosen = [doc for kind in FILING for doc in _instances(kind, case, ctx)]
+    ready = ready_kinds(case)
+    chosen, n = [], 0
+    for kind in FILING:
+        if kind.key not in ready:
+            n += 0 if kind.per_meeting else 1
+            continue
+        for instance in _instances(kind, case, ctx):
+            n += 1
+            chosen.append((n, instance))
     return [
         PlannedDocument(kind, title, f"{n:02d}_{stem}", context, day, meeting)
-        for n, (kind, title, stem, context, day, meeting) in enumerate(chosen, 1)
+        for n, (kind, title, stem, context, day, meeting) in chosen
         if only is None or kind in only
     ]
 

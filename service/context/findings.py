@@ -25,7 +25,9 @@ FINDINGS = (
 )
 
 
-def findings_ctx(case: m.Case, consultation: ConsultationCtx, risk: RiskCtx, stability: StabilityCtx) -> list[FindingCtx]:
+def findings_ctx(
+    case: m.Case, consultation: ConsultationCtx, risk: RiskCtx, stability: Optional[StabilityCtx]
+) -> list[FindingCtx]:
     stated = case.report.findings
     derive = {
         "legality": lambda: legality(case),
@@ -99,14 +101,14 @@ def feasibility(case: m.Case, risk: RiskCtx) -> str:
 CONTROL = {"低风险": "风险可防可控", "中风险": "风险总体可控，但须在措施落实到位后再作决策", "高风险": "风险难以有效控制"}
 
 
-def controllability(risk: RiskCtx, stability: StabilityCtx) -> str:
+def controllability(risk: RiskCtx, stability: Optional[StabilityCtx]) -> str:
     levels = f"落实防范化解措施前综合风险指数为{risk.initial_index}，为{risk.initial_level}；落实后为{risk.residual_index}，为{risk.residual_level}"
     if risk.assessed_level:
         levels += f"，经综合研判评定为{risk.assessed_level}"
     plan: Optional[str] = None
-    if stability.response_levels:
+    if stability and stability.response_levels:
         plan = f"维稳工作方案明确了{joined(r.grade for r in stability.response_levels)}响应的启动条件和处置措施"
-    elif stability.given:
+    elif stability and stability.given:
         plan = "已制定维稳工作方案"
     judged = CONTROL.get(risk.final_level, f"最终风险等级为{risk.final_level}")
     return "；".join(x for x in (levels, plan) if x) + f"。总体看，{judged}。"

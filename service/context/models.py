@@ -268,21 +268,23 @@ class CategoryRisksCtx(Ctx):
 
 
 class RiskCtx(Ctx):
-    count: int = F("风险因素个数")
+    # Before the risks are identified (an early step of the case) only profile_name is known; the
+    # counts are 0, the lists empty and the figures None. No document printing them is ready then.
+    count: int = F("风险因素个数（尚未识别风险时为 0）")
     factors: list[FactorCtx] = F("各风险因素")
     by_category: list[CategoryRisksCtx] = F("按类别分组的风险因素")
     measures: list[MeasureCtx] = F("全部防范化解措施")
-    weights_text: str = F("权重说明")
-    initial_index: str = F("落实措施前综合风险指数，四位小数")
-    initial_level: str = F("落实措施前风险等级（初始风险等级）")
-    residual_index: str = F("落实措施后综合风险指数")
-    residual_level: str = F("落实措施后风险等级（测算）")
-    reduced: bool = F("落实措施后综合风险指数是否低于措施前")
+    weights_text: Optional[str] = F("权重说明", None)
+    initial_index: Optional[str] = F("落实措施前综合风险指数，四位小数", None)
+    initial_level: Optional[str] = F("落实措施前风险等级（初始风险等级）", None)
+    residual_index: Optional[str] = F("落实措施后综合风险指数", None)
+    residual_level: Optional[str] = F("落实措施后风险等级（测算）", None)
+    reduced: bool = F("落实措施后综合风险指数是否低于措施前", False)
     assessed_level: Optional[str] = F("专家评定等级（填写时）", None)
-    final_level: str = F("最终风险等级")
-    advice: str = F("决策建议（简称），如「可以实施」")
-    advice_detail: str = F("决策建议（全文）")
-    main_risks: str = F("主要风险，如「承包地重新划分引发矛盾纠纷（较大）、…」")
+    final_level: Optional[str] = F("最终风险等级", None)
+    advice: Optional[str] = F("决策建议（简称），如「可以实施」", None)
+    advice_detail: Optional[str] = F("决策建议（全文）", None)
+    main_risks: Optional[str] = F("主要风险，如「承包地重新划分引发矛盾纠纷（较大）、…」", None)
     standard: Optional[str] = F("所用风险标准，如「《江城市重大决策社会稳定风险评估办法》（江稳办〔2024〕2号）」（风险标准写明了名称时）", None)
 
 
@@ -371,10 +373,11 @@ class CaseContext(Ctx):
     plan: PlanCtx = F("评估工作方案")
     consultation: ConsultationCtx = F("征求意见")
     risk: RiskCtx = F("风险识别、估计与等级")
-    report: ReportCtx = F("评估报告")
-    stability: StabilityCtx = F("维稳工作方案")
-    summary: SummaryCtx = F("工作情况汇报")
-    filing: FilingCtx = F("报备")
+    # Absent (None) until the case holds the part: only documents that are ready (registry needs) use them.
+    report: Optional[ReportCtx] = F("评估报告（案卷尚无评估报告时为空）", None)
+    stability: Optional[StabilityCtx] = F("维稳工作方案（案卷尚无评估报告和维稳方案时为空）", None)
+    summary: Optional[SummaryCtx] = F("工作情况汇报（案卷尚无报备和工作情况汇报时为空）", None)
+    filing: Optional[FilingCtx] = F("报备（案卷尚无报备时为空）", None)
 
 
 class MinutesContext(CaseContext):

@@ -36,7 +36,10 @@ class DocumentKind:
     issued_on: Optional[Callable[[Case], date]] = None
     per_meeting: bool = False
     part: Part = "filing"  # a document of the filing, the filing's 目录, or the period report (not a case's)
-    needs: tuple[str, ...] = ()  # the parts of the case it draws on (dotted paths)
+    # The parts of the case (dotted paths) that must be present before it can be made: its readiness
+    # (service/context/readiness.py). Optional parts it prints when given (consultation, opinions, …) are
+    # not listed: a case without them still makes the document, as it always has.
+    needs: tuple[str, ...] = ()
 
     @property
     def template(self) -> str:
@@ -67,13 +70,13 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     DocumentKind(
         "minutes", "会议纪要", MinutesContext,
         title="{meeting}纪要", per_meeting=True,
-        needs=(*_COMMON, "consultation.meetings"),
+        needs=(*_COMMON, "consultation.meetings"),  # and then one document per meeting recorded
     ),
     DocumentKind(
         "report", "评估报告", CaseContext,
         title="{matter}社会稳定风险评估报告", file_stem="社会稳定风险评估报告",
         issued_on=lambda case: case.report.issued_on,
-        needs=(*_COMMON, "plan", "consultation", "opinions", "risks", "report"),
+        needs=(*_COMMON, "plan", "risks", "report"),
     ),
     DocumentKind(
         "stability_plan", "维稳工作方案", CaseContext,
@@ -85,7 +88,7 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
         "summary", "工作情况汇报", CaseContext,
         title="关于{matter}社会稳定风险评估工作情况的汇报", file_stem="社会稳定风险评估工作情况汇报",
         issued_on=lambda case: case.summary.issued_on if case.summary else case.filing.filed_on,
-        needs=(*_COMMON, "plan", "consultation", "opinions", "risks", "report", "filing"),
+        needs=(*_COMMON, "plan", "risks", "report", "filing"),
     ),
     DocumentKind(
         "index", "目录", IndexContext,

@@ -414,11 +414,13 @@ class Case(Strict):
     plan: Plan = Field(title="评估工作方案", description="评估工作方案的内容。")
     consultation: Optional[Consultation] = Field(None, title="征求意见", description="广泛征求意见的各项活动：公示、问卷调查、实地走访和会议。")
     opinions: list[Opinion] = Field(default_factory=list, title="各方意见及采纳情况", description="梳理出的各类意见建议及采纳情况，采纳情况的统计由此计算。", max_length=MAX_OPINIONS)
-    risks: list[Risk] = Field(min_length=1, title="风险因素", description="识别出的风险因素，至少一项。", max_length=MAX_RISKS)
-    report: Report = Field(title="评估报告", description="社会稳定风险评估报告的内容。")
+    # Parts written later in the assessment (docs/case.md, "Step by step"): absent until their step is done.
+    # What each document needs before it can be made is declared in service/context/registry.py.
+    risks: Optional[list[Risk]] = Field(None, min_length=1, title="风险因素", description="识别出的风险因素，至少一项；风险识别之前可以不填。", max_length=MAX_RISKS)
+    report: Optional[Report] = Field(None, title="评估报告", description="社会稳定风险评估报告的内容；评估结束之前可以不填。")
     stability_plan: Optional[StabilityPlan] = Field(None, title="维稳工作方案", description="维稳工作方案（应急处置预案）的内容；不填时按通行写法由案卷生成。")
     summary: Optional[Summary] = Field(None, title="工作情况汇报", description="工作情况汇报的内容；不填时按通行写法由案卷生成。")
-    filing: Filing = Field(title="报备", description="报备及决策情况。")
+    filing: Optional[Filing] = Field(None, title="报备", description="报备及决策情况；决策和报备之前可以不填。")
 
     @model_validator(mode="before")
     @classmethod

@@ -51,7 +51,7 @@ class Manifest:
     input_sha256: str
     template_set: str
     warnings: list[dict]
-    risk: dict
+    risk: Optional[dict]  # None while the case has no risks identified (an early step)
     files: list[dict] = field(default_factory=list)
 
     def to_json(self) -> bytes:

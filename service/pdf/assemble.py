@@ -85,11 +85,12 @@ def page_ranges(first_page: int, parts_pages: list[int]) -> list[str]:
     return ranges
 
 
-def merge(index: Part, parts: list[Part], info: PdfInfo) -> bytes:
-    """The filing PDF: 目录, then the documents, each with its bookmark."""
+def merge(index: Optional[Part], parts: list[Part], info: PdfInfo) -> bytes:
+    """The filing PDF: 目录 (none for the documents of a case not yet filed), then the documents, each with its bookmark."""
     writer = PdfWriter()
     minutes_parent: Optional[object] = None
-    for part in [index, *parts]:
+    parts = [index, *parts] if index is not None else list(parts)
+    for part in parts:
         start = len(writer.pages)
         writer.append(PdfReader(io.BytesIO(part.pdf)), import_outline=False)
         if part.kind == "minutes":
@@ -99,5 +100,5 @@ def merge(index: Part, parts: list[Part], info: PdfInfo) -> bytes:
         else:
             writer.add_outline_item(title=part.title, page_number=start)
     writer.page_mode = "/UseOutlines"
-    identity = hashlib.sha256(b"".join(hashlib.sha256(p.pdf).digest() for p in [index, *parts])).digest()
+    identity = hashlib.sha256(b"".join(hashlib.sha256(p.pdf).digest() for p in parts)).digest()
     return _finish(writer, info, identity)

@@ -21,7 +21,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.generate import generate, prepare
+from service.context.readiness import readiness
+from service.generate import checked, generate
+from service.model.case import Case
 from service.pdf import Converter
 from service.register.blobs import ORPHAN_GRACE_SECONDS, BlobStore, sha256
 from service.register.database import Reachable, create, database_url, ensure_current, session_factory
@@ -216,9 +218,8 @@ class Register:
         The same content as any earlier version of the case makes no new version: that one is returned
         with ``created`` False.
         """
-        prepared = prepare(data)
-        content = prepared.case_json
-        case_id = prepared.validation.case.case_id
+        validation, content = checked(data)  # any step of the case: nothing needs to be ready
+        case_id = validation.case.case_id
         digest = sha256(content)
         return self._write(lambda session: self._add_version(session, case_id, content, digest, by.strip()))
 
@@ -318,6 +319,10 @@ class Register:
         """One version of the case (default: the newest)."""
         with Reachable(self.engine), self.sessions() as session:
             return _version(self._version_row(session, case_id, number), case_id)
+
+    def readiness(self, case_id: str, number: Optional[int] = None) -> dict[str, dict]:
+        """Which documents a version (default: the newest) can make, and what the others lack."""
+        return readiness(Case.model_validate(self.version(case_id, number).data()))
 
     def versions(self, case_id: str) -> list[Version]:
         with Reachable(self.engine), self.sessions() as session:

@@ -1,7 +1,8 @@
 """The stage (阶段) of a case, read from its data alone: 方案 → 征求意见 → 评估 → 决策 → 实施跟踪 → 结案.
 
-The case model requires ``risks``, ``report`` and ``filing`` from the start, so a stage is told by what
-those parts *say*, not by whether they exist. Each rule looks at a later step first:
+A case grows step by step (docs/case.md, "Step by step"): ``risks``, ``report`` and ``filing`` are absent
+until their step. A stage is told by what the parts *say* (a filing without a decision is not decided),
+so a case written in one go at the end has the stage its content shows. Each rule looks at a later step first:
 
 ===========  ==========================================================================================
 结案         ``filing.decision.result`` is 不实施 and the filing has its 备案编号 (``filing.number``): the

@@ -9,6 +9,7 @@ from typing import Any, Optional
 from flask import Blueprint, Response, current_app, json, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from service.context.readiness import validation_with_readiness
 from service.context.registry import BY_KEY, FILING_KEYS, TEMPLATE_KEYS
 from service.generate import UnknownDocument
 from service.model.schema import case_schema
@@ -133,7 +134,7 @@ def summaries() -> Response:
 @bp.post("/validate")
 @require_key
 def validate_case() -> Response:
-    return json_response(validate(case_body()).as_dict())
+    return json_response(validation_with_readiness(validate(case_body())))
 
 
 @bp.get("/schema")

@@ -72,6 +72,7 @@ def case(case_id: str) -> Response:
         **summary.as_dict(),
         "version_list": [v.as_dict() for v in reg.versions(case_id)],
         "packages": [p.as_dict() for p in reg.packages(case_id)],
+        "readiness": reg.readiness(case_id),
     })
 
 

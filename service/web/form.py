@@ -1,8 +1,9 @@
 """The upload form at ``/``: a clerk chooses or pastes a case, gets the zip or the list of problems.
 
-Plain HTML (no JavaScript needed). Two buttons: 生成 (download the package, or
-re-show the form with every error and warning, the pasted text kept) and 只校验
-(show the risk summary). With API keys configured the form's 访问密钥 field is
+Plain HTML (no JavaScript needed). Three buttons: 生成 (download the package, or
+re-show the form with every error and warning, the pasted text kept), 只校验
+(show the risk summary and which documents the case can make now) and 提交到台账
+(a new version in the register, then its case page: ``service.web.register_pages``). With API keys configured the form's 访问密钥 field is
 checked exactly like the API's Bearer key.
 """
 
@@ -15,7 +16,8 @@ from typing import Optional
 from flask import Blueprint, Response, current_app, render_template, request, send_file
 from werkzeug.exceptions import HTTPException
 
-from service.context.registry import FILING
+from service.context.readiness import PACKAGE, NotReady, readiness, title_of
+from service.context.registry import FILING, kind as kind_of
 from service.checks.validation import Validation, validate
 from service.errors import InvalidInput, WenpingError
 
@@ -23,6 +25,7 @@ from service.web.auth import bearer_token, check_key
 from service.web.generation import build_package, package_response, read_case
 from service.web.pdf_status import pdf_ready
 from service.web.problems import ApiProblem, error_problem, from_http_exception, human_size, respond
+from service.web.register_pages import submit_to_register
 
 bp = Blueprint("form", __name__)
 
@@ -43,6 +46,8 @@ class FormState:
     validation: Optional[Validation] = None
     checked: bool = False  # 只校验 ran
     notes: list[str] = field(default_factory=list)
+    submitted_by: str = ""  # 提交到台账: the clerk's name
+    readiness: list[dict] = field(default_factory=list)  # 只校验: which documents the case can make now
 
 
 def render_form(state: Optional[FormState] = None, status: int = 200) -> Response:
@@ -81,7 +86,8 @@ def submit() -> Response:
     state = FormState(
         text=form.get("case_text", ""),
         pdf=form.get("pdf") in ("1", "on", "true"),
-        action="validate" if form.get("action") == "validate" else "generate",
+        action=form.get("action") if form.get("action") in ("validate", "register") else "generate",
+        submitted_by=form.get("submitted_by", ""),
     )
     try:
         supplied = form.get("api_key", "").strip() or bearer_token()
@@ -91,13 +97,34 @@ def submit() -> Response:
         data = read_case(raw)
         if state.action == "validate":
             state.validation, state.checked = validate(data), True
+            state.readiness = readiness_rows(state.validation)
             return render_form(state)
+        if state.action == "register":
+            return submit_to_register(data, state.key, state.submitted_by)
         package = build_package(data, pdf=state.pdf)
     except (ApiProblem, WenpingError) as exc:
         state.problem = exc if isinstance(exc, ApiProblem) else error_problem(exc)
         state.validation = exc.validation if isinstance(exc, InvalidInput) else None
+        if isinstance(exc, NotReady):
+            state.notes.append("稳评分步进行：点「只校验」可查看现在已经可以生成哪些材料；提交到台账后，可在案卷页逐份下载。")
         return render_form(state, state.problem.status)
     return package_response(package)
+
+
+def readiness_rows(result: Validation) -> list[dict]:
+    """The documents a checked case can make now and what the others lack (docs/case.md, "Step by step")."""
+    if not result.valid:
+        return []
+    rows = []
+    for key, entry in readiness(result.case).items():
+        name = "报备材料包" if key == PACKAGE else kind_of(key).name
+        meetings = entry.get("meetings") or []
+        rows.append({
+            "name": f"{name}（{len(meetings)} 份）" if len(meetings) > 1 else name,
+            "ready": entry["ready"],
+            "missing": "、".join(f"{title_of(p)}（{p}）" for p in entry["missing"]),
+        })
+    return rows
 
 
 def _case_bytes(state: FormState) -> tuple[bytes, str]:

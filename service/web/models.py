@@ -50,6 +50,14 @@ class RiskSummary(BaseModel):
     factors: list[FactorSummary] = Field(title="各风险因素")
 
 
+class DocumentReadiness(BaseModel):
+    """一份文书（或整个材料包）能否生成。"""
+
+    ready: bool = Field(title="能否生成")
+    missing: list[str] = Field(title="尚缺的部分", description="案卷中尚缺的部分，点号连接的路径，如 risks、consultation.meetings")
+    meetings: Optional[list[int]] = Field(None, title="已记录的会议序号", description="仅会议纪要：每次会议一份，序号从 1 起")
+
+
 class ValidationResult(BaseModel):
     """校验结果（与 ``wenping validate --json`` 相同）。"""
 
@@ -57,6 +65,10 @@ class ValidationResult(BaseModel):
     errors: list[Issue] = Field(title="错误")
     warnings: list[Issue] = Field(title="提醒")
     risk: Optional[RiskSummary] = Field(title="风险测算", description="风险因素本身无误时给出，否则为 null")
+    readiness: Optional[dict[str, DocumentReadiness]] = Field(
+        title="材料准备情况",
+        description="每种文书和整个材料包（package）能否生成、尚缺什么；案卷结构有误无法读出时为 null",
+    )
 
 
 class Problem(BaseModel):
@@ -70,6 +82,7 @@ class Problem(BaseModel):
     detail: str = Field(title="详细说明（中文）")
     errors: Optional[list[Issue]] = Field(None, title="案卷错误", description="仅 422：每一处错误")
     warnings: Optional[list[Issue]] = Field(None, title="案卷提醒", description="仅 422：每一条提醒")
+    missing: Optional[list[str]] = Field(None, title="尚缺的部分", description="仅 422 not-ready：文书或材料包尚缺的案卷部分（路径）")
 
 
 class TemplateInfo(BaseModel):
@@ -147,7 +160,43 @@ class FormSubmission(BaseModel):
     case_text: str = Field("", title="粘贴的案卷内容（JSON）", description="未选择文件时使用")
     pdf: Literal["", "1"] = Field("", title="同时生成 PDF", description="勾选时为 1")
     api_key: str = Field("", title="访问密钥", description="配置了访问密钥时必填")
-    action: Literal["generate", "validate"] = Field("generate", title="操作", description="generate：生成并下载；validate：只校验")
+    action: Literal["generate", "validate", "register"] = Field(
+        "generate", title="操作", description="generate：生成并下载；validate：只校验；register：提交到台账（登记为一个新版本）"
+    )
+    submitted_by: str = Field("", max_length=100, title="经办人", description="提交到台账时记为该版本的提交人")
+
+
+class RegisterPageForm(BaseModel):
+    """台账页面上的按钮提交的表单字段（application/x-www-form-urlencoded）。"""
+
+    api_key: str = Field("", title="访问密钥", description="配置了访问密钥时必填；页面以隐藏字段带到下一页")
+
+
+class CaseComparison(RegisterPageForm):
+    """案卷页面：比较哪两个版本（默认最新的两个）。"""
+
+    from_: str = Field("", alias="from", title="原版本号")
+    to: str = Field("", title="新版本号")
+
+
+class DocumentChoice(RegisterPageForm):
+    """案卷页面：下载最新版本的哪一份文书。"""
+
+    kind: str = Field("", title="文书类型", description="如 plan、minutes、report")
+    meeting: str = Field("", title="会议序号", description="会议纪要：第几次会议，从 1 开始")
+
+
+class FilingChoice(RegisterPageForm):
+    """案卷页面：出具报备材料包。"""
+
+    pdf: str = Field("", title="同时生成 PDF", description="勾选时为 1")
+
+
+class CaseDigestPath(BaseModel):
+    """/register/{case_id}/packages/{digest} 的路径参数。"""
+
+    case_id: str = Field(title="案卷编号")
+    digest: str = Field(title="材料包的 SHA-256")
 
 
 # ------------------------------------------------------------ the register (台账)
@@ -229,6 +278,7 @@ class FiledEntry(BaseModel):
 class CaseDetail(CaseEntry):
     version_list: list[VersionEntry] = Field(title="各版本")
     packages: list[FiledEntry] = Field(title="已出具的材料包")
+    readiness: dict[str, DocumentReadiness] = Field(title="材料准备情况（最新版本）", description="与 wenping validate --json 的 readiness 相同")
 
 
 class VersionListing(BaseModel):

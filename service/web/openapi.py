@@ -28,8 +28,13 @@ from service.web.models import (
     CaseDiff,
     CaseListing,
     CasePackageQuery,
+    CaseComparison,
+    CaseDigestPath,
     CasePath,
     DiffQuery,
+    DocumentChoice,
+    FilingChoice,
+    RegisterPageForm,
     DigestPath,
     Submission,
     SubmitQuery,
@@ -67,6 +72,10 @@ BODY_MODELS: list[tuple[type[BaseModel], str]] = [
     (CaseDiff, "serialization"),
     (VerificationResult, "serialization"),
     (FormSubmission, "validation"),
+    (RegisterPageForm, "validation"),
+    (CaseComparison, "validation"),
+    (DocumentChoice, "validation"),
+    (FilingChoice, "validation"),
     (PeriodReport, "validation"),
 ]
 
@@ -232,6 +241,9 @@ WARNINGS_HEADER = {
 }
 PACKAGE = "报备材料包（zip）：各文书 .docx（要求时另附 .pdf）、manifest.json（含提醒和风险测算）与规范化案卷"
 
+FORM = "application/x-www-form-urlencoded"
+REGISTER_PAGE_ERRORS = (400, 401, 403, 404, 413, 422, 500, 503, 504)
+
 ROUTES: tuple[Route, ...] = (
     Route(
         "post", "/api/v1/packages", "api.packages", "createPackage", "生成报备材料包",
@@ -362,6 +374,51 @@ ROUTES: tuple[Route, ...] = (
         html_errors=(400, 401, 403, 413, 422, 500, 503, 504),
         body=Body(FormSubmission, "multipart/form-data"),
         keyed_note="配置了访问密钥时须在 api_key 字段中填写（也接受 Authorization: Bearer 请求头）。",
+    ),
+    *(
+        Route(
+            method, "/register/", "register_pages.cases", f"{method}RegisterPage", "台账页面",
+            "经办人员看的台账：每件案卷的阶段、最新版本、现在可以生成的材料。配置了访问密钥时先要求填写密钥（401 页面）。",
+            {200: html_answer("台账页面")},
+            html_errors=REGISTER_PAGE_ERRORS,
+            body=Body(RegisterPageForm, FORM) if method == "post" else None,
+        )
+        for method in ("get", "post")
+    ),
+    *(
+        Route(
+            method, "/register/{case_id}", "register_pages.case", f"{method}RegisterCasePage", "案卷页面",
+            "一件案卷：各份材料能否生成及下载、报备材料包、各版本及两个版本之间的改动。",
+            {200: html_answer("案卷页面")},
+            html_errors=REGISTER_PAGE_ERRORS,
+            path_params=CasePath,
+            body=Body(CaseComparison, FORM) if method == "post" else None,
+        )
+        for method in ("get", "post")
+    ),
+    Route(
+        "post", "/register/{case_id}/document", "register_pages.document", "registerPageDocument", "下载一份文书（台账页面）",
+        "最新版本已可生成的一份文书（.docx）；尚不能生成时返回带说明的案卷页面（422）。",
+        {200: html_answer("文书（.docx）或带说明的案卷页面", also=(DOCX,))},
+        html_errors=REGISTER_PAGE_ERRORS,
+        path_params=CasePath,
+        body=Body(DocumentChoice, FORM),
+    ),
+    Route(
+        "post", "/register/{case_id}/file", "register_pages.file_package", "registerPageFile", "出具报备材料包（台账页面）",
+        "出具最新版本的报备材料包并存入台账，返回注明结果的案卷页面；材料尚未齐备时 422。",
+        {200: html_answer("案卷页面")},
+        html_errors=REGISTER_PAGE_ERRORS,
+        path_params=CasePath,
+        body=Body(FilingChoice, FORM),
+    ),
+    Route(
+        "post", "/register/{case_id}/packages/{digest}", "register_pages.filed_package", "registerPagePackage",
+        "下载已出具的材料包（台账页面）", "台账中已出具的一个材料包（zip）。",
+        {200: html_answer("材料包（zip）", also=(ZIP,))},
+        html_errors=REGISTER_PAGE_ERRORS,
+        path_params=CaseDigestPath,
+        body=Body(RegisterPageForm, FORM),
     ),
     Route(
         "get", "/sample-case.json", "form.sample_case", "sampleCase", "示例案卷",

@@ -152,7 +152,7 @@ def wants_html() -> bool:
     """A browser on the form side: HTML error pages; everything under /api/ gets problem JSON."""
     if request.path.startswith("/api/") or request.path in ("/healthz", "/readyz"):
         return False
-    if request.blueprint == "form":
+    if request.blueprint in ("form", "register_pages"):
         return True
     best = request.accept_mimetypes.best_match(["application/json", PROBLEM_JSON, "text/html"])
     return best == "text/html"
