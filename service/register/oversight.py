@@ -268,12 +268,14 @@ class OversightMixin:
         return entries
 
     def measures(self, case_id: str, as_of: date) -> list[MeasureState]:
-        """Every measure of the newest version and where it stands on ``as_of``."""
+        """Every measure of the newest version and where it stands on ``as_of`` (entries up to that day)."""
         with Reachable(self.engine), self.sessions() as session:
             case = self._case_row(session, case_id)
             data = json.loads(self._version_row(session, case_id, None).content)
             entries = self._entries(session, case)
-        return [measure_state(a, risk, n, m, entries.get(a, []), as_of) for a, risk, n, m in measures_of(data)]
+        # Entries dated after ``as_of`` are not known yet on that day: a report for a day never changes.
+        known = {a: [e for e in found if e.on <= as_of] for a, found in entries.items()}
+        return [measure_state(a, risk, n, m, known.get(a, []), as_of) for a, risk, n, m in measures_of(data)]
 
     def _all_done(self, session: Session, case: CaseRow, data: dict) -> bool:
         entries = self._entries(session, case)
