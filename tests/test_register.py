@@ -387,7 +387,7 @@ def test_cli_submit_diff_package_verify(settings, sample_data, tmp_path):
         files.append(path)
 
     run = wenping(env, "db", "upgrade")
-    assert run.returncode == 0 and "0001" in run.stdout, run.stderr
+    assert run.returncode == 0 and head_revision() in run.stdout, run.stderr
     run = wenping(env, "cases", "submit", files[0], "--by", "陈立新")
     assert run.returncode == 0 and f"案卷 {case_id} 第 1 版" in run.stdout and "方案" in run.stdout, run.stderr
     for number, (path, stage) in enumerate(zip(files[1:], STAGES[1:]), 2):
