@@ -186,7 +186,7 @@ class OversightMixin:
         if result not in REVIEW_RESULTS:
             raise BadReview(f"备案意见「{str(result)[:20]}」不可用：应为「予以备案」或「退回」")
         if result == "退回" and not reasons:
-            raise BadReview("退回须写明理由（reasons，至少一条）")
+            raise BadReview("退回须写明理由（至少一条）")
         if len(reasons) > MAX_REASONS or any(len(r) > MAX_TEXT for r in reasons):
             raise BadReview(f"理由至多 {MAX_REASONS} 条，每条至多 {MAX_TEXT} 个字符")
 
