@@ -100,9 +100,9 @@ def downgrade() -> None:
     op.drop_table("reviews")
     op.drop_table("audit_log")
     op.drop_table("api_keys")
-    with op.batch_alter_table("packages") as batch:
-        batch.drop_index("ix_packages_filed_on")
-        batch.drop_column("filed_on")
-    with op.batch_alter_table("cases") as batch:
-        batch.drop_index("ix_cases_unit")
-        batch.drop_column("unit")
+    # Plain ALTER TABLE … DROP COLUMN (SQLite ≥ 3.35): a batch copy of ``cases`` would break the foreign keys
+    # that point at it while SQLite enforces them.
+    op.drop_index("ix_packages_filed_on", "packages")
+    op.drop_column("packages", "filed_on")
+    op.drop_index("ix_cases_unit", "cases")
+    op.drop_column("cases", "unit")
