@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Mapping, Optional
 
-from service.context.builder import build_case_context
+from service.context.builder import build_case_context, with_review
 from service.errors import InvalidInput, WenpingError
 from service.context.documents import PlannedDocument, index_document, plan_documents, safe_file_name
 from service.context.registry import FILING_KEYS, INDEX
@@ -55,8 +55,12 @@ class Prepared:
     context: Any
 
 
-def prepare(data: Any, only: Optional[Iterable[str]] = None) -> Prepared:
-    """Validate and plan the documents; raises ``InvalidCase`` with every error."""
+def prepare(data: Any, only: Optional[Iterable[str]] = None, review: Optional[Mapping[str, Any]] = None) -> Prepared:
+    """Validate and plan the documents; raises ``InvalidCase`` with every error.
+
+    ``review``: the 维稳办's decision recorded in the register (``{"result", "date", "reasons", "unit"}``), for
+    the 报备表's 上级维稳办备案 cell (``filing.review``); a package filed for review has none yet.
+    """
     profile = active_profile()
     result = validate(data, profile)
     if not result.valid:
@@ -66,7 +70,7 @@ def prepare(data: Any, only: Optional[Iterable[str]] = None) -> Prepared:
         unknown = only_set - set(FILING_KEYS)
         if unknown:
             raise UnknownDocument(f"没有这种文书：{'、'.join(sorted(unknown))}（可选：{'、'.join(FILING_KEYS)}）")
-    ctx = build_case_context(result.case, result.assessment, profile)
+    ctx = with_review(build_case_context(result.case, result.assessment, profile), review)
     docs = plan_documents(result.case, ctx, only_set)
     if not docs:
         raise UnknownDocument("案卷中没有会议，无法生成会议纪要")
@@ -168,10 +172,11 @@ def render_document(
     templates: Optional[TemplateSet] = None,
     fmt: str = "docx",
     converter: Optional[PdfBackend] = None,
+    review: Optional[Mapping[str, Any]] = None,
 ) -> PackageFile:
-    """One document of the filing (``meeting`` picks the minutes, 1-based), as docx or pdf."""
+    """One document of the filing (``meeting`` picks the minutes, 1-based), as docx or pdf (``review``: see ``prepare``)."""
     templates = templates or default_set()
-    prepared = prepare(data, [kind])
+    prepared = prepare(data, [kind], review)
     docs = prepared.documents
     if kind == "minutes":
         if not docs:

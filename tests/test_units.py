@@ -96,6 +96,7 @@ CASE_ROUTES = [
     ("GET", "/api/v1/cases/{id}/tracking?as_of=2026-09-01", None),
     ("POST", "/api/v1/cases/{id}/tracking", TRACK),
     ("GET", "/api/v1/cases/{id}/tracking/report?as_of=2026-09-01", None),
+    ("GET", "/api/v1/cases/{id}/documents/filing_form", None),
 ]
 # Every other protected route.
 OTHER_ROUTES = [
@@ -334,3 +335,19 @@ def test_an_older_register_gets_the_filing_dates_of_its_packages(tmp_path, datab
     upgrade(engine)
     assert count_filed(engine, "2026-04-16", "2026-04-16") == 1
     engine.dispose()
+
+
+def test_the_filing_context_carries_the_reviewers_decision(world):
+    """The 报备表 can fill its 上级维稳办备案 cell: ``filing.review`` once the 维稳办 has decided, none before."""
+    from service.generate import prepare
+
+    client, keys = world["client"], world["keys"]
+    assert prepare(world["sample"]).context.filing.review is None
+    call(client, "POST", f"/api/v1/cases/{CASE_A}/packages", keys["qs"])
+    call(client, "POST", f"/api/v1/cases/{CASE_A}/reviews", keys["county"], REVIEW)
+    review = world["register"].latest_review(CASE_A, 1).as_dict()
+    decided = prepare(world["sample"], review=review).context.filing.review
+    assert (decided.result, decided.date, decided.reasons_text, decided.unit) == ("退回", "2026年4月20日", "缺少听证会纪要", COUNTY)
+    form = call(client, "GET", f"/api/v1/cases/{CASE_A}/documents/filing_form?version=1", keys["qs"])
+    assert form.status_code == 200 and "社会稳定风险评估事项报备表" in docx_text(form.data)
+    problem(call(client, "GET", f"/api/v1/cases/{CASE_A}/documents/filing_form", keys["hq"]), 404)

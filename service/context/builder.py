@@ -8,7 +8,7 @@ Templates only place them.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable, Optional, get_args
+from typing import Any, Iterable, Mapping, Optional, get_args
 
 from service.model import case as m
 from service.risk.engine import Assessment, FactorScore
@@ -26,6 +26,7 @@ from service.context.models import (
     DocCtx,
     FactorCtx,
     FilingCtx,
+    ReviewCtx,
     LeadingGroupCtx,
     MatterCtx,
     MeasureCtx,
@@ -446,3 +447,18 @@ def build_case_context(case: m.Case, assessment: Assessment, profile: RiskProfil
             decision_content=decision.content,
         ),
     )
+
+
+def with_review(ctx: CaseContext, review: Optional[Mapping[str, Any]]) -> CaseContext:
+    """The context with the 维稳办's decision on the filing (``{"result", "date", "reasons", "unit"}``), if any."""
+    if not review:
+        return ctx
+    reasons = list(review.get("reasons") or [])
+    decided = ReviewCtx(
+        result=review["result"],
+        date=cn_date(review["date"]),
+        reasons=reasons,
+        reasons_text="；".join(reasons) or None,
+        unit=review.get("unit") or None,
+    )
+    return ctx.model_copy(update={"filing": ctx.filing.model_copy(update={"review": decided})})

@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 from service.context.tracking import tracking_document
 from service.errors import UsageError, WenpingError
-from service.generate import convert_all, prepare, render_docx
+from service.generate import convert_all, prepare, render_docx, render_document
 from service.generate_period import PeriodDocument, build_period_report
 from service.model.case import MAX_PEOPLE
 from service.pdf import PdfBackend, shared_converter
@@ -65,6 +65,17 @@ def tracking_report(
         (made,) = convert_all(converter or shared_converter(), [doc], [docx])
         return ReportFile(made.name, made.data, PDF)
     return ReportFile(docx.name, docx.data, DOCX)
+
+
+def filing_document(
+    register: Register, case_id: str, kind: str, version: Optional[int] = None, *, fmt: str = "docx", meeting: Optional[int] = None
+) -> ReportFile:
+    """One document of a version (default the newest) with the 维稳办's latest decision on that version's
+    packages in its context (the 报备表's 上级维稳办备案 cell: ``filing.review``)."""
+    source = register.version(case_id, version)
+    review = register.latest_review(case_id, source.number)
+    made = render_document(source.data(), kind, meeting=meeting, fmt=fmt, review=review.as_dict() if review else None)
+    return ReportFile(made.name, made.data, PDF if fmt == "pdf" else DOCX)
 
 
 def progress_of(register: Register, case_id: str, as_of: date) -> str:

@@ -424,4 +424,19 @@ class RegisterSummaryQuery(BaseModel):
     pdf: bool = Field(False, title="生成 PDF")
 
 
+class CaseDocumentPath(BaseModel):
+    """/api/v1/cases/{case_id}/documents/{kind} 的路径参数。"""
+
+    case_id: str = Field(title="案卷编号")
+    kind: Literal[FILING_KEYS] = Field(title="文书类型")  # type: ignore[valid-type]
+
+
+class CaseDocumentQuery(BaseModel):
+    """GET /api/v1/cases/{case_id}/documents/{kind} 的查询参数。"""
+
+    version: Optional[int] = Field(None, ge=1, title="版本号", description="默认最新版本")
+    format: Literal["docx", "pdf"] = Field("docx", title="格式")
+    meeting: Optional[int] = Field(None, ge=1, le=999, title="会议序号", description="会议纪要（minutes）：第几次会议，默认 1")
+
+
 CaseDetail.model_rebuild()  # it names ReviewEntry, defined after it

@@ -25,6 +25,8 @@ from service.model.period import PeriodReport
 from service.web.generation import DOCX, PDF, ZIP
 from service.web.models import (
     AsOfQuery,
+    CaseDocumentPath,
+    CaseDocumentQuery,
     AuditListing,
     AuditQuery,
     KeyBody,
@@ -366,6 +368,16 @@ ROUTES: tuple[Route, ...] = (
         protected=True,
         path_params=CasePath,
         body=Body(ReviewBody),
+    ),
+    Route(
+        "get", "/api/v1/cases/{case_id}/documents/{kind}", "oversight.case_document", "getCaseDocument", "台账中案卷的单份文书",
+        "由台账中案卷的某一版本（默认最新）生成一份文书；该版本的材料包已有备案意见时，模板可用 filing.review"
+        "（予以备案或退回、日期、理由）填写报备表的上级维稳办备案一栏。",
+        {200: download((DOCX, PDF), "文书文件")},
+        problems=(400, 401, 403, 404, 422, 500, 503, 504),
+        protected=True,
+        path_params=CaseDocumentPath,
+        query=CaseDocumentQuery,
     ),
     Route(
         "get", "/api/v1/cases/{case_id}/reviews", "oversight.list_reviews", "listReviews", "案卷的备案意见",

@@ -2,6 +2,7 @@
 
     POST /api/v1/cases/<id>/reviews        reviewer: 予以备案 or 退回 (with reasons) on the newest filed package
     GET  /api/v1/cases/<id>/reviews        the decisions on the case's packages
+    GET  /api/v1/cases/<id>/documents/<kind>  one document of a version, the decision in its filing context
     POST /api/v1/cases/<id>/tracking       clerk of the case's unit (or admin): one tracking entry of a measure
     GET  /api/v1/cases/<id>/tracking       every measure and where it stands on ``as_of`` (default today)
     GET  /api/v1/cases/<id>/tracking/report  the 跟踪督查情况报告 (.docx, or .pdf with format=pdf)
@@ -20,9 +21,12 @@ from typing import Any, Optional
 from flask import Blueprint, Response, request
 
 from service.register import REVIEW_RESULTS, STATUSES
-from service.register.reports import period_report, tracking_report
-from service.web.api import bad_parameter, case_body, flag, format_param, json_response, shown_parameter
+from service.context.registry import FILING_KEYS
+from service.generate import UnknownDocument
+from service.register.reports import filing_document, period_report, tracking_report
+from service.web.api import bad_parameter, case_body, flag, format_param, json_response, meeting_param, shown_parameter
 from service.web.auth import audit, identity, register, require_key, require_role, visible
+from service.web.cases import version_parameter
 from service.web.generation import DOCX, PDF, ascii_fallback, download
 from service.web.problems import ApiProblem
 
@@ -115,6 +119,18 @@ def record_review(case_id: str) -> Response:
     review = register().review(case_id, result, reasons, identity(), date_field(body, "date", "备案日期"), package)
     audit("review", case_id, f"第 {review.version} 版 {review.result}")
     return json_response(review.as_dict(), status=201)
+
+
+@bp.get("/cases/<case_id>/documents/<kind>")
+@require_key
+def case_document(case_id: str, kind: str) -> Response:
+    """One document of a registered version, with the 维稳办's decision on it (the 报备表's 上级维稳办备案)."""
+    visible(case_id)
+    if kind not in FILING_KEYS:
+        raise UnknownDocument(f"没有这种文书：{kind[:40]}（可选：{'、'.join(FILING_KEYS)}）")
+    fmt, meeting, version = format_param(), meeting_param(), version_parameter("version", required=False)
+    made = filing_document(register(), case_id, kind, version, fmt=fmt, meeting=meeting if kind == "minutes" else None)
+    return download(made.data, made.file_name, made.media_type, fallback=ascii_fallback(f"{case_id}_{kind}.{fmt}"))
 
 
 @bp.get("/cases/<case_id>/reviews")
