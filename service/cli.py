@@ -237,15 +237,25 @@ def batch_cmd(inputs: tuple[str, ...], outdir: Path, jobs: int | None, pdf: bool
 
 
 @main.command("summary")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="输出文件（.docx 或 .pdf；默认：单位名称+期间+社会稳定风险评估工作情况汇报.docx）。")
 @click.option("--pdf", "pdf", is_flag=True, help="同时生成 PDF，与 .docx 同名放在一起（需要 LibreOffice）。")
-def summary_cmd(file: Path, output: Path | None, pdf: bool) -> None:
-    """由汇报文件 FILE（PERIOD.json）生成一段时间的稳评工作情况汇报。
+@click.option("--from", "start", metavar="DATE", help="由台账汇总：期间的第一天（YYYY-MM-DD），与 --to 同用，不给 FILE。")
+@click.option("--to", "end", metavar="DATE", help="由台账汇总：期间的最后一天（YYYY-MM-DD）。")
+@click.option("--unit", "unit", metavar="UNIT", help="由台账汇总：只汇总这个单位的案卷（默认：全部单位）。")
+@click.option("--base", "base", type=click.Path(path_type=Path, dir_okay=False),
+              help="由台账汇总：汇报单位自述部分（PERIOD 文件中 cases、period 以外的字段）；不给时取自最新的案卷。")
+@click.option("--organisation", "organisation", metavar="NAME", help="由台账汇总：汇报单位名称（署名）。")
+@click.pass_obj
+def summary_cmd(door: Door, file: Path | None, output: Path | None, pdf: bool, start: str | None, end: str | None,
+                unit: str | None, base: Path | None, organisation: str | None) -> None:
+    """生成一段时间的稳评工作情况汇报：由汇报文件 FILE（PERIOD.json），或由台账（--from、--to）。
 
     FILE 写明汇报单位、期间、机制建设、存在的问题和下一步工作，以及期间内评估的各事项案卷
     （直接写入，或写案卷文件路径，路径相对于 FILE 所在文件夹）；汇报中的数字都由各案卷合计得出。
+    由台账汇总时，案卷是报备日期在期间内、已出具材料包的案卷（各取期间内出具的最新版本），各案卷的实施进展
+    取自跟踪督查记录。
     -o 以 .pdf 结尾时只生成 PDF；以 .docx 结尾（或不给 -o）时生成 .docx，加 --pdf 再在旁边生成同名 PDF。
     """
     from service.generate_period import build_period_report
@@ -253,13 +263,21 @@ def summary_cmd(file: Path, output: Path | None, pdf: bool) -> None:
     if output is not None and output.suffix.lower() not in (".docx", ".pdf"):
         raise UsageError(f"输出文件 {output} 应以 .docx 或 .pdf 结尾")
     pdf_only = output is not None and output.suffix.lower() == ".pdf"
-    data = _load(file)
-    inputs = _period_inputs(file, data)
+    from_register = start is not None or end is not None
+    if from_register == (file is not None):
+        raise UsageError("请给出汇报文件 FILE，或用 --from 和 --to 由台账汇总（二者选一）")
+    if not from_register and (unit or base or organisation):
+        raise UsageError("--unit、--base 和 --organisation 只用于由台账汇总（--from、--to）")
+    if from_register:
+        data, inputs, base_dir = _register_period(door, start, end, unit, base, organisation), [p for p in [base] if p], None
+    else:
+        data = _load(file)
+        inputs, base_dir = _period_inputs(file, data), file.parent
     if output is not None:
         _refuse_input(output, inputs)
         if pdf and not pdf_only:
             _refuse_input(output.with_suffix(".pdf"), inputs)
-    report = build_period_report(data, pdf=pdf or pdf_only, base_dir=file.parent)
+    report = build_period_report(data, pdf=pdf or pdf_only, base_dir=base_dir)
     if pdf_only:
         targets = [(output, report.pdf)]
     else:
@@ -273,6 +291,34 @@ def summary_cmd(file: Path, output: Path | None, pdf: bool) -> None:
         click.echo(f"提醒：{w.path}：{w.message}", err=True)
     outcome = report.context.outcome
     click.echo(f"已生成 {'、'.join(str(t) for t, _ in targets)}（{outcome.count}个事项：{outcome.final_levels_text}）")
+
+
+def _date_option(value: str | None, option: str) -> "date":
+    from datetime import date
+
+    if not value:
+        raise UsageError(f"由台账汇总需要 {option}（日期，写作 YYYY-MM-DD）")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"{option} 应为日期，写作 YYYY-MM-DD（如 2026-12-31），实际为「{value[:20]}」") from None
+
+
+def _register_period(door: Door, start: str | None, end: str | None, unit: str | None, base: Path | None,
+                     organisation: str | None) -> dict:
+    """The PERIOD data of the cases the register holds as filed between --from and --to."""
+    from service.register.reports import period_data
+
+    first, last = _date_option(start, "--from"), _date_option(end, "--to")
+    if last < first:
+        raise UsageError(f"--to（{last.isoformat()}）早于 --from（{first.isoformat()}）")
+    own = _load(base) if base is not None else None
+    if own is not None and not isinstance(own, dict):
+        raise UsageError(f"{base} 应为 JSON 对象（PERIOD 文件中 cases、period 以外的字段）")
+    with _register(door) as register:
+        data = period_data(register, first, last, unit, base=own, organisation=organisation)
+        register.record(_operator(), "summary", None, f"{first.isoformat()}—{last.isoformat()} {unit or '全部单位'}")
+    return data
 
 
 def _period_inputs(file: Path, data) -> list[Path]:
@@ -351,6 +397,13 @@ def _register(door: Door):
     return Register.open(door.settings)
 
 
+def _operator(name: str = "", unit: str | None = None):
+    """Who acts at the command line: the operator (an admin of no unit), named in the audit log."""
+    from service.register import Identity
+
+    return Identity(f"命令行{('：' + name) if name else ''}"[:64], "admin", unit)
+
+
 def _as_json(value) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
@@ -373,12 +426,14 @@ def cases_group() -> None:
 @cases_group.command("submit")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--by", "by", default="", metavar="NAME", help="提交人。")
+@click.option("--unit", "unit", default=None, metavar="UNIT", help="案卷所属单位（新案卷；该单位的经办人员密钥才能看到它）。")
 @click.pass_obj
-def cases_submit_cmd(door: Door, file: Path, by: str) -> None:
+def cases_submit_cmd(door: Door, file: Path, by: str, unit: str | None) -> None:
     """把案卷文件 FILE 作为新版本登记到台账（内容与已有版本相同时不另立版本）。"""
     data = _load(file)
     with _register(door) as register:
-        submitted = register.submit(data, by=by)
+        submitted = register.submit(data, by=by, unit=unit.strip() if unit else None)
+        register.record(_operator(by, unit), "submit", submitted.version.case_id, f"第 {submitted.version.number} 版")
     v = submitted.version
     if submitted.created:
         click.echo(f"已登记：案卷 {v.case_id} 第 {v.number} 版（阶段：{v.stage}；SHA-256：{v.sha256}）")
@@ -411,17 +466,23 @@ def cases_show_cmd(door: Door, case_id: str, as_json: bool) -> None:
     with _register(door) as register:
         case, versions, packages = register.case(case_id), register.versions(case_id), register.packages(case_id)
         ready = register.readiness(case_id)
+        reviews = register.reviews(case_id)
     if as_json:
         _as_json({**case.as_dict(), "history": [v.as_dict() for v in versions], "packages": [p.as_dict() for p in packages],
-                  "readiness": ready})
+                  "readiness": ready, "reviews": [r.as_dict() for r in reviews]})
         return
     click.echo(f"案卷编号：{case.case_id}")
+    if case.unit:
+        click.echo(f"所属单位：{case.unit}")
     click.echo(f"事项名称：{case.matter}")
     click.echo(f"阶段：{case.stage}")
     click.echo(f"版本：共 {case.versions} 版，最近提交 {_when(case.updated_at)}")
     click.echo("已出具的报备材料：" + ("无" if not packages else ""))
     for p in packages:
         click.echo(f"  第 {p.version} 版 {p.file_name}（{'含 PDF' if p.pdf else '仅 Word'}）{_when(p.created_at)}  SHA-256：{p.sha256}")
+    for r in reviews:
+        why = f"，理由：{'；'.join(r.reasons)}" if r.reasons else ""
+        click.echo(f"备案意见：第 {r.version} 版 {r.result}（{r.unit or r.reviewer}，{r.decided_on.isoformat()}）{why}")
     _print_ready(ready, f"材料准备情况（第 {case.versions} 版）：")
 
 
@@ -555,6 +616,166 @@ def db_clean_cmd(door: Door, everything: bool) -> None:
     with _register(door) as register:
         removed = register.remove_orphans(0 if everything else 3600)
     click.echo(f"已删除 {len(removed)} 个无主文件" if removed else "没有无主文件")
+
+
+# -- units, roles and keys; the audit log; review (备案); step six (全程跟踪督查) ----------------------------
+
+
+def _day(value: str | None, option: str):
+    """A --date/--as-of value (YYYY-MM-DD); today when not given."""
+    from datetime import date
+
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"{option} 应为日期，写作 YYYY-MM-DD（如 2026-09-30），实际为「{value[:20]}」") from None
+
+
+@main.group("keys")
+def keys_group() -> None:
+    """访问密钥：每个密钥有名称、所属单位（镇或县）和角色（clerk 经办人员、reviewer 维稳办、admin 管理员）。"""
+
+
+@keys_group.command("add")
+@click.option("--name", "name", required=True, help="密钥名称（字母、数字、汉字和 _ . -）。")
+@click.option("--unit", "unit", required=True, help="所属单位，如「青石镇」「江城县」。")
+@click.option("--role", "role", required=True, type=click.Choice(["clerk", "reviewer", "admin"]), help="角色。")
+@click.pass_obj
+def keys_add_cmd(door: Door, name: str, unit: str, role: str) -> None:
+    """新建访问密钥：密钥只显示这一次，台账只保存其 SHA-256。"""
+    from service.register import ROLE_NAMES
+
+    with _register(door) as register:
+        made = register.add_key(name, unit, role)
+        register.record(_operator(), "key-add", None, f"{made.info.name}（{made.info.unit}，{made.info.role}）")
+    click.echo(f"已新建访问密钥「{made.info.name}」（{made.info.unit}，{ROLE_NAMES[made.info.role]}）：", err=True)
+    click.echo(made.secret)
+    click.echo("请立即交给使用人妥善保存：密钥只显示这一次，遗失后只能吊销再新建。", err=True)
+
+
+@keys_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@click.pass_obj
+def keys_list_cmd(door: Door, as_json: bool) -> None:
+    """列出访问密钥（名称、单位、角色、状态；不含密钥本身）。"""
+    from service.register import ROLE_NAMES
+
+    with _register(door) as register:
+        keys = register.keys()
+    if as_json:
+        _as_json({"keys": [k.as_dict() for k in keys]})
+        return
+    if not keys:
+        click.echo("还没有命名的访问密钥（可用 wenping keys add 新建）")
+    for k in keys:
+        state = f"已吊销（{_when(k.revoked_at)}）" if k.revoked_at else "有效"
+        click.echo(f"{k.name}  {k.unit}  {ROLE_NAMES[k.role]}  {state}  创建于 {_when(k.created_at)}")
+
+
+@keys_group.command("revoke")
+@click.argument("name")
+@click.pass_obj
+def keys_revoke_cmd(door: Door, name: str) -> None:
+    """吊销访问密钥 NAME：此后用它的请求一律拒绝。"""
+    with _register(door) as register:
+        info = register.revoke_key(name)
+        register.record(_operator(), "key-revoke", None, info.name)
+    click.echo(f"已吊销访问密钥「{info.name}」（{info.unit}）")
+
+
+@main.command("audit-log")
+@click.option("--case", "case_id", default=None, metavar="ID", help="只列出这个案卷的记录。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@click.pass_obj
+def audit_log_cmd(door: Door, case_id: str | None, as_json: bool) -> None:
+    """操作记录：谁（密钥名称、单位）在何时对哪个案卷做了什么（不含案卷内容）。"""
+    with _register(door) as register:
+        entries = register.audit_log(case_id)
+    if as_json:
+        _as_json({"entries": [e.as_dict() for e in entries]})
+        return
+    if not entries:
+        click.echo("没有操作记录")
+    for e in entries:
+        who = f"{e.key_name}（{e.unit}）" if e.unit else e.key_name
+        click.echo(f"{_when(e.at)}  {who}  {e.action}  {e.case_id or '—'}  {e.detail}")
+
+
+@cases_group.command("review")
+@click.argument("case_id")
+@click.option("--result", "result", required=True, type=click.Choice(["予以备案", "退回"]), help="备案意见。")
+@click.option("--reason", "reasons", multiple=True, metavar="TEXT", help="退回的理由，可重复（退回时至少一条）。")
+@click.option("--date", "day", default=None, metavar="DATE", help="备案日期（默认当天）。")
+@click.option("--package", "package", default=None, metavar="SHA256", help="材料包的 SHA-256（默认最近出具的）。")
+@click.option("--by", "by", required=True, metavar="NAME", help="审核人。")
+@click.option("--unit", "unit", required=True, metavar="UNIT", help="审核单位，如「江城县维稳办」。")
+@click.pass_obj
+def cases_review_cmd(door: Door, case_id: str, result: str, reasons: tuple[str, ...], day: str | None,
+                     package: str | None, by: str, unit: str) -> None:
+    """登记维稳办对案卷材料包的备案意见：予以备案，或退回（写明理由）。"""
+    from service.register import Identity
+
+    reviewer = Identity(by.strip()[:64] or "命令行", "reviewer", unit.strip())
+    with _register(door) as register:
+        review = register.review(case_id, result, list(reasons), reviewer, _day(day, "--date"), package)
+        register.record(_operator(by, unit), "review", case_id, f"第 {review.version} 版 {review.result}")
+    why = f"，理由：{'；'.join(review.reasons)}" if review.reasons else ""
+    click.echo(f"已登记：案卷 {case_id} 第 {review.version} 版的材料包{review.result}（{review.decided_on.isoformat()}）{why}")
+
+
+@cases_group.command("track")
+@click.argument("case_id")
+@click.option("--measure", "measure", required=True, metavar="R1.1", help="措施：风险编号.序号（从 1 起）。")
+@click.option("--status", "status", required=True, type=click.Choice(["未开始", "推进中", "已完成", "逾期"]), help="状态。")
+@click.option("--date", "day", default=None, metavar="DATE", help="日期（默认当天）。")
+@click.option("--note", "note", default="", help="情况说明。")
+@click.option("--who", "who", default="", help="记录人。")
+@click.pass_obj
+def cases_track_cmd(door: Door, case_id: str, measure: str, status: str, day: str | None, note: str, who: str) -> None:
+    """全程跟踪督查：登记一项防范化解措施的落实情况。"""
+    with _register(door) as register:
+        entry = register.track(case_id, measure, status, _day(day, "--date"), note, who)
+        register.record(_operator(who), "track", case_id, f"{entry.measure} {entry.status}")
+        stage = register.case(case_id).stage
+    click.echo(f"已登记：案卷 {case_id} 措施 {entry.measure} {entry.status}（{entry.on.isoformat()}）；案卷阶段：{stage}")
+
+
+@cases_group.command("tracking")
+@click.argument("case_id")
+@click.option("--as-of", "as_of", default=None, metavar="DATE", help="统计截止日期（默认当天；给出时结果可重复）。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@click.pass_obj
+def cases_tracking_cmd(door: Door, case_id: str, as_of: str | None, as_json: bool) -> None:
+    """列出案卷各项措施的落实情况（未完成且已过完成时限的为逾期）。"""
+    day = _day(as_of, "--as-of")
+    with _register(door) as register:
+        measures, stage = register.measures(case_id, day), register.case(case_id).stage
+    if as_json:
+        _as_json({"case_id": case_id, "as_of": day.isoformat(), "stage": stage, "measures": [m.as_dict() for m in measures]})
+        return
+    click.echo(f"案卷 {case_id}，截至 {day.isoformat()}，阶段：{stage}")
+    for m in measures:
+        deadline = f"时限 {m.deadline.isoformat()}" if m.deadline else "无时限"
+        click.echo(f"  {m.measure}  {m.status}  {m.action}（{m.owner_unit}，{deadline}）")
+
+
+@cases_group.command("tracking-report")
+@click.argument("case_id")
+@click.option("--as-of", "as_of", default=None, metavar="DATE", help="统计截止日期，也是报告的成文日期（默认当天）。")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False), help="输出文件（.docx 或 .pdf）。")
+@click.pass_obj
+def cases_tracking_report_cmd(door: Door, case_id: str, as_of: str | None, output: Path) -> None:
+    """生成案卷的跟踪督查情况报告（-o 以 .pdf 结尾时生成 PDF）。"""
+    from service.register.reports import tracking_report
+
+    if output.suffix.lower() not in (".docx", ".pdf"):
+        raise UsageError(f"输出文件 {output} 应以 .docx 或 .pdf 结尾")
+    with _register(door) as register:
+        made = tracking_report(register, case_id, _day(as_of, "--as-of"), pdf=output.suffix.lower() == ".pdf")
+    _write(output, made.data, [])
+    click.echo(f"已生成 {output}")
 
 
 if __name__ == "__main__":  # pragma: no cover

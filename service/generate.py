@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Mapping, Optional
 
-from service.context.builder import build_case_context
+from service.context.builder import build_case_context, with_review
 from service.errors import InvalidInput, WenpingError
 from service.context.documents import PlannedDocument, index_document, plan_documents, safe_file_name
 from service.context.readiness import missing_for, require_ready
@@ -64,9 +64,13 @@ def checked(data: Any) -> tuple[Validation, bytes]:
     return result, canonical_case_json(result.case.model_dump(mode="json", exclude_none=True))
 
 
-def prepare(data: Any, only: Optional[Iterable[str]] = None) -> Prepared:
+def prepare(data: Any, only: Optional[Iterable[str]] = None, review: Optional[Mapping[str, Any]] = None) -> Prepared:
     """Validate and plan the documents; raises ``InvalidCase`` with every error, ``NotReady`` when the case
-    does not hold yet what the asked-for documents (or, without ``only``, the whole package) need."""
+    does not hold yet what the asked-for documents (or, without ``only``, the whole package) need.
+
+    ``review``: the 维稳办's decision recorded in the register (``{"result", "date", "reasons", "unit"}``), for
+    the 报备表's 上级维稳办备案 cell (``filing.review``); a package filed for review has none yet.
+    """
     profile = active_profile()
     result, case_json = checked(data)
     only_set = set(only) if only else None
@@ -75,7 +79,7 @@ def prepare(data: Any, only: Optional[Iterable[str]] = None) -> Prepared:
         if unknown:
             raise UnknownDocument(f"没有这种文书：{'、'.join(sorted(unknown))}（可选：{'、'.join(FILING_KEYS)}）")
     require_ready(result.case, only_set)
-    ctx = build_case_context(result.case, result.assessment, profile)
+    ctx = with_review(build_case_context(result.case, result.assessment, profile), review)
     docs = plan_documents(result.case, ctx, only_set)
     if not docs:
         raise UnknownDocument("案卷中没有会议，无法生成会议纪要")
@@ -183,10 +187,11 @@ def render_document(
     templates: Optional[TemplateSet] = None,
     fmt: str = "docx",
     converter: Optional[PdfBackend] = None,
+    review: Optional[Mapping[str, Any]] = None,
 ) -> PackageFile:
-    """One document of the filing (``meeting`` picks the minutes, 1-based), as docx or pdf."""
+    """One document of the filing (``meeting`` picks the minutes, 1-based), as docx or pdf (``review``: see ``prepare``)."""
     templates = templates or default_set()
-    prepared = prepare(data, [kind])
+    prepared = prepare(data, [kind], review)
     docs = prepared.documents
     if kind == "minutes":
         if not docs:

@@ -100,6 +100,8 @@ def call(client, route, headers=None):
     path = route.path.replace("{kind}", "plan")
     if route.method == "get":
         return client.get(path, headers=headers or {})
+    if route.method == "delete":
+        return client.delete(path, headers=headers or {})
     return client.post(path, data=b"{}", content_type="application/json", headers=headers or {})
 
 

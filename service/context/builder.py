@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from typing import Iterable, Optional, Sequence, get_args
+from typing import Any, Iterable, Mapping, Optional, Sequence, get_args
 
 from service.model import case as m
 from service.risk.engine import Assessment, FactorScore
@@ -31,6 +31,7 @@ from service.context.models import (
     FindingCtx,
     IssuingCtx,
     FilingCtx,
+    ReviewCtx,
     LeadingGroupCtx,
     MatterCtx,
     MeasureCtx,
@@ -585,3 +586,18 @@ def build_case_context(case: m.Case, assessment: Optional[Assessment], profile: 
         summary=summary_ctx(case, who),
         filing=filing_ctx(case),
     )
+
+
+def with_review(ctx: CaseContext, review: Optional[Mapping[str, Any]]) -> CaseContext:
+    """The context with the 维稳办's decision on the filing (``{"result", "date", "reasons", "unit"}``), if any."""
+    if not review:
+        return ctx
+    reasons = list(review.get("reasons") or [])
+    decided = ReviewCtx(
+        result=review["result"],
+        date=cn_date(review["date"]),
+        reasons=reasons,
+        reasons_text="；".join(reasons) or None,
+        unit=review.get("unit") or None,
+    )
+    return ctx.model_copy(update={"filing": ctx.filing.model_copy(update={"review": decided})})

@@ -109,12 +109,12 @@ def _instances(kind: DocumentKind, case: Case, ctx: CaseContext) -> list[tuple]:
         result = []
         for meeting, mctx in zip(meetings, ctx.consultation.meetings):
             title = kind.title_for(ctx.matter.name, mctx.title)
-            context = MinutesContext(**_with_doc(ctx, kind.key, title, mctx.date), meeting=mctx)
+            context = MinutesContext(**with_doc(ctx, kind.key, title, mctx.date), meeting=mctx)
             result.append((kind.key, title, kind.stem_for(title), context, meeting.date, mctx.no))
         return result
     title = kind.title_for(ctx.matter.name)
     day = kind.issued_on(case)
-    context = kind.context(**_with_doc(ctx, kind.key, title, cn_date(day)))
+    context = kind.context(**with_doc(ctx, kind.key, title, cn_date(day)))
     return [(kind.key, title, kind.stem_for(title), context, day, None)]
 
 
@@ -127,12 +127,12 @@ def index_document(case: Case, ctx: CaseContext, docs: list[PlannedDocument], su
         for i, d in enumerate(docs, 1)
     ]
     context = IndexContext(
-        **_with_doc(ctx, INDEX.key, title, cn_date(INDEX.issued_on(case))), entries=entries, has_pages=pages is not None
+        **with_doc(ctx, INDEX.key, title, cn_date(INDEX.issued_on(case))), entries=entries, has_pages=pages is not None
     )
     return PlannedDocument(INDEX.key, title, f"00_{INDEX.stem_for(title)}", context, INDEX.issued_on(case))
 
 
-def _with_doc(ctx: CaseContext, kind: str, title: str, issued_on: str) -> dict:
+def with_doc(ctx: CaseContext, kind: str, title: str, issued_on: str) -> dict:
     fields = {name: getattr(ctx, name) for name in CaseContext.model_fields}
     fields["doc"] = DocCtx(kind=kind, title=title, issued_on=issued_on)
     return fields

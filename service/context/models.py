@@ -345,6 +345,14 @@ class SummaryCtx(Ctx):
     next_steps: list[str] = F("下一步工作", [])
 
 
+class ReviewCtx(Ctx):
+    result: str = F("上级维稳办的备案意见：予以备案或退回")
+    date: str = F("备案日期")
+    reasons: list[str] = F("退回的理由", [])
+    reasons_text: Optional[str] = F("理由，分号连接", None)
+    unit: Optional[str] = F("审核单位", None)
+
+
 class FilingCtx(Ctx):
     filed_on: str = F("报备日期")
     number: Optional[str] = F("备案编号", None)
@@ -353,6 +361,7 @@ class FilingCtx(Ctx):
     decision_result: Optional[str] = F("决策结果", None)
     decision_content: Optional[str] = F("决策意见", None)
     remarks: Optional[str] = F("备注", None)
+    review: Optional[ReviewCtx] = F("上级维稳办备案意见（台账中登记了时；出具材料包时尚无）", None)
 
 
 class DocCtx(Ctx):

@@ -17,9 +17,10 @@ from pydantic import BaseModel
 
 from service.context.models import CaseContext, IndexContext, MinutesContext
 from service.context.period_models import PeriodContext
+from service.context.tracking_models import TrackingContext
 from service.model.case import Case
 
-Part = Literal["filing", "index", "period"]
+Part = Literal["filing", "index", "period", "tracking"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,9 @@ class DocumentKind:
     # The date the document bears (成文日期), from the case; per-meeting kinds bear their meeting's date.
     issued_on: Optional[Callable[[Case], date]] = None
     per_meeting: bool = False
-    part: Part = "filing"  # a document of the filing, the filing's 目录, or the period report (not a case's)
+    # a document of the filing, the filing's 目录, the period report (not a case's), or the tracking report
+    # (step six: made from the register's tracking entries, after the filing, never in the package)
+    part: Part = "filing"
     # The parts of the case (dotted paths) that must be present before it can be made: its readiness
     # (service/context/readiness.py). Optional parts it prints when given (consultation, opinions, …) are
     # not listed: a case without them still makes the document, as it always has.
@@ -98,12 +101,19 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     ),
     # The period report covers many cases; its title is computed from the period (context.period).
     DocumentKind("period_summary", "一段时期的工作情况汇报", PeriodContext, part="period"),
+    # Step six (全程跟踪督查): dated the day it reports on (as_of), from the register's tracking entries.
+    DocumentKind(
+        "tracking_report", "跟踪督查情况报告", TrackingContext,
+        title="{matter}防范化解措施跟踪督查情况报告", file_stem="防范化解措施跟踪督查情况报告", part="tracking",
+        needs=(*_COMMON, "risks", "filing"),
+    ),
 )
 
 BY_KEY: dict[str, DocumentKind] = {k.key: k for k in DOCUMENT_KINDS}
 FILING: tuple[DocumentKind, ...] = tuple(k for k in DOCUMENT_KINDS if k.part == "filing")
 INDEX: DocumentKind = next(k for k in DOCUMENT_KINDS if k.part == "index")
 PERIOD: DocumentKind = next(k for k in DOCUMENT_KINDS if k.part == "period")
+TRACKING: DocumentKind = next(k for k in DOCUMENT_KINDS if k.part == "tracking")
 
 FILING_KEYS: tuple[str, ...] = tuple(k.key for k in FILING)  # the documents of a filing, in filing order
 PACKAGE_KEYS: tuple[str, ...] = (*FILING_KEYS, INDEX.key)  # every template a filing package renders with

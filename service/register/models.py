@@ -1,6 +1,8 @@
 """The register's tables, as typed SQLAlchemy models (the migrations in ``migrations/`` create them).
 
     cases ─< case_versions ─< packages ─< package_files
+                 cases ─< tracking_entries     packages ─< reviews
+    api_keys, audit_log (standalone: the log names keys and cases, it does not point at them)
 
 A case row also holds ``version_count``, the counter that numbers its versions: a writer locks the
 row, adds one and inserts the version in the same transaction, so numbers are 1, 2, 3… without gaps.
@@ -8,10 +10,10 @@ row, adds one and inserts the version in the same transaction, so numbers are 1,
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -49,6 +51,8 @@ class CaseRow(Base):
     case_id: Mapped[str] = mapped_column(String(64), unique=True)
     version_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: The unit (a town, or the county) of the key that first submitted it; None: submitted without a unit.
+    unit: Mapped[Optional[str]] = mapped_column(String(100), nullable=True, index=True)
     versions: Mapped[list["VersionRow"]] = relationship(back_populates="case", order_by="VersionRow.number")
 
 
@@ -84,6 +88,8 @@ class PackageRow(Base):
     pdf: Mapped[bool] = mapped_column(Boolean)
     manifest: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: The 报备日期 (filing.filed_on) of the version it was made from: the period report selects by it.
+    filed_on: Mapped[Optional[date]] = mapped_column(Date, nullable=True, index=True)
     version: Mapped[VersionRow] = relationship(back_populates="packages")
     files: Mapped[list["PackageFileRow"]] = relationship(back_populates="package", order_by="PackageFileRow.id")
 
@@ -99,3 +105,65 @@ class PackageFileRow(Base):
     kind: Mapped[str] = mapped_column(String(64))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     package: Mapped[PackageRow] = relationship(back_populates="files")
+
+
+# -- units, keys and the audit log; the 维稳办's review; step six (migration 0002) -----------------------
+
+
+class KeyRow(Base):
+    """A named API key bound to a unit and a role; only the SHA-256 of the secret is kept."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    unit: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(UtcDateTime, nullable=True)
+
+
+class AuditRow(Base):
+    """Who (key name, unit) did what to which case, and when; never the case's contents."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    key_name: Mapped[str] = mapped_column(String(64))
+    unit: Mapped[str] = mapped_column(String(100), default="")
+    action: Mapped[str] = mapped_column(String(32))
+    case_id: Mapped[Optional[str]] = mapped_column(String(64), nullable=True, index=True)
+    detail: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ReviewRow(Base):
+    """The 维稳办's decision on one filed package: 予以备案 or 退回 (with reasons)."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    package_pk: Mapped[int] = mapped_column(ForeignKey("packages.id", ondelete="RESTRICT"), index=True)
+    result: Mapped[str] = mapped_column(String(8))
+    reasons: Mapped[list] = mapped_column(JSON)
+    decided_on: Mapped[date] = mapped_column(Date)
+    reviewer: Mapped[str] = mapped_column(String(64))
+    unit: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class TrackingRow(Base):
+    """One tracking entry (全程跟踪督查) of one measure: risk ``risk_id``, its ``measure_no``-th measure (1-based)."""
+
+    __tablename__ = "tracking_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_pk: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"), index=True)
+    risk_id: Mapped[str] = mapped_column(String(64))
+    measure_no: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(8))
+    entry_date: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    who: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

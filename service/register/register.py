@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
@@ -22,14 +22,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.context.readiness import readiness
-from service.generate import checked, generate
+from service.errors import WenpingError
+from service.generate import checked, generate, prepare
 from service.model.case import Case
 from service.pdf import Converter
 from service.register.blobs import ORPHAN_GRACE_SECONDS, BlobStore, sha256
+from service.register.access import AccessMixin, Identity
 from service.register.database import Reachable, create, database_url, ensure_current, session_factory
 from service.register.diff import diff
 from service.register.errors import RegisterUnavailable, UnknownCase, UnknownVersion
 from service.register.models import CaseRow, PackageFileRow, PackageRow, VersionRow, utc_now
+from service.register.oversight import OversightMixin
 from service.register.stage import stage_of
 from service.render.template_sets import TemplateSet
 from service.settings import Settings, current_settings
@@ -116,11 +119,13 @@ class CaseSummary:
     stage: str
     created_at: datetime
     updated_at: datetime
+    unit: Optional[str] = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "case_id": self.case_id,
             "matter": self.matter,
+            "unit": self.unit,
             "versions": self.versions,
             "stage": self.stage,
             "created_at": self.created_at.isoformat(),
@@ -175,7 +180,15 @@ def _filed(row: PackageRow, case_id: str, number: int) -> FiledPackage:
     return FiledPackage(row.sha256, case_id, number, row.file_name, row.size, row.pdf, row.created_at, row.manifest)
 
 
-class Register:
+class CaseOfUnit(WenpingError):
+    """A case id already registered by another unit: a unit cannot add versions to another's case."""
+
+    code = "case-of-another-unit"
+    status = 403
+    title = "无权登记该案卷"
+
+
+class Register(AccessMixin, OversightMixin):
     def __init__(self, engine: Engine, blobs: BlobStore) -> None:
         self.engine = engine
         self.sessions: sessionmaker[Session] = session_factory(engine)
@@ -212,19 +225,24 @@ class Register:
                     raise RegisterUnavailable(f"台账写入失败，已全部撤销（{exc.orig}）") from None
         raise AssertionError("unreachable")
 
-    def submit(self, data: Any, by: str = "") -> Submitted:
+    def submit(self, data: Any, by: str = "", unit: Optional[str] = None) -> Submitted:
         """Store a new version of the case (``InvalidCase`` if it has errors: nothing stored).
 
         The same content as any earlier version of the case makes no new version: that one is returned
-        with ``created`` False.
+        with ``created`` False. A new case belongs to ``unit`` (the submitting key's); a case of another
+        unit is refused (``CaseOfUnit``); ``unit`` None (an operator, an admin key) may add to any case.
         """
         validation, content = checked(data)  # any step of the case: nothing needs to be ready
         case_id = validation.case.case_id
         digest = sha256(content)
-        return self._write(lambda session: self._add_version(session, case_id, content, digest, by.strip()))
+        return self._write(lambda session: self._add_version(session, case_id, content, digest, by.strip(), unit))
 
-    def _add_version(self, session: Session, case_id: str, content: bytes, digest: str, by: str) -> Submitted:
-        case = self._lock_case(session, case_id)
+    def _add_version(
+        self, session: Session, case_id: str, content: bytes, digest: str, by: str, unit: Optional[str] = None
+    ) -> Submitted:
+        case = self._lock_case(session, case_id, unit)
+        if unit is not None and case.unit != unit:
+            raise CaseOfUnit(f"案卷编号「{case_id}」已由其他单位登记，不能由{unit}登记；请换用本单位的案卷编号")
         same = session.scalars(select(VersionRow).where(VersionRow.case_pk == case.id, VersionRow.sha256 == digest)).first()
         if same is not None:
             return Submitted(_version(same, case_id), created=False)
@@ -241,11 +259,11 @@ class Register:
         session.flush()
         return Submitted(_version(row, case_id), created=True)
 
-    def _lock_case(self, session: Session, case_id: str) -> CaseRow:
+    def _lock_case(self, session: Session, case_id: str, unit: Optional[str] = None) -> CaseRow:
         """The case's row, locked until the transaction ends (its counter numbers the versions)."""
         case = session.scalars(select(CaseRow).where(CaseRow.case_id == case_id).with_for_update()).one_or_none()
         if case is None:
-            case = CaseRow(case_id=case_id, version_count=0, created_at=utc_now())
+            case = CaseRow(case_id=case_id, version_count=0, created_at=utc_now(), unit=unit)
             session.add(case)
             session.flush()  # a concurrent first submission fails here (unique case_id) and retries
         return case
@@ -287,6 +305,7 @@ class Register:
             pdf=pdf,
             manifest=manifest,
             created_at=utc_now(),
+            filed_on=_filed_on(source.data()),
         )
         row.files = [PackageFileRow(file_name=f["file"], kind=f["kind"], sha256=f["sha256"]) for f in manifest["files"]]
         session.add(row)
@@ -330,26 +349,57 @@ class Register:
             rows = session.scalars(select(VersionRow).where(VersionRow.case_pk == case.id).order_by(VersionRow.number))
             return [_version(row, case_id) for row in rows]
 
-    def cases(self) -> list[CaseSummary]:
-        """Every case, with its newest version's stage, in the order of case id."""
+    def cases(self, unit: Optional[str] = None) -> list[CaseSummary]:
+        """Every case (of ``unit`` only, when given), with its stage, in the order of case id."""
         with Reachable(self.engine), self.sessions() as session:
-            rows = session.execute(
+            query = (
                 select(CaseRow, VersionRow)
                 .join(VersionRow, (VersionRow.case_pk == CaseRow.id) & (VersionRow.number == CaseRow.version_count))
                 .order_by(CaseRow.case_id)
             )
-            return [self._summary(case, latest) for case, latest in rows]
+            if unit is not None:
+                query = query.where(CaseRow.unit == unit)
+            return [self._summary(session, case, latest) for case, latest in session.execute(query).all()]
 
     def case(self, case_id: str) -> CaseSummary:
         with Reachable(self.engine), self.sessions() as session:
             case = self._case_row(session, case_id)
-            return self._summary(case, self._version_row(session, case_id, None))
+            return self._summary(session, case, self._version_row(session, case_id, None))
 
-    @staticmethod
-    def _summary(case: CaseRow, latest: VersionRow) -> CaseSummary:
+    def case_unit(self, case_id: str) -> Optional[str]:
+        """The unit the case belongs to (``UnknownCase`` when there is no such case)."""
+        with Reachable(self.engine), self.sessions() as session:
+            return self._case_row(session, case_id).unit
+
+    def visible_case(self, case_id: str, who: Identity) -> None:
+        """``UnknownCase`` unless ``who`` may see the case: another unit's case is as good as absent."""
+        if not who.can_see(self.case_unit(case_id)):
+            raise UnknownCase(f"台账中没有案卷「{case_id}」")
+
+    def _summary(self, session: Session, case: CaseRow, latest: VersionRow) -> CaseSummary:
         data = json.loads(latest.content)
         matter = data.get("matter", {}).get("name", "")
-        return CaseSummary(case.case_id, matter, case.version_count, stage_of(data), case.created_at, latest.submitted_at)
+        stage = stage_of(data, measures_done=self._all_done(session, case, data))
+        return CaseSummary(case.case_id, matter, case.version_count, stage, case.created_at, latest.submitted_at, case.unit)
+
+    def filed_in(self, start: date, end: date, unit: Optional[str] = None) -> list[Version]:
+        """The cases filed in [start, end] (a package whose 报备日期 falls in it), each as the newest such version.
+
+        In the order of their filing date, then case id. ``unit`` given: that unit's cases only.
+        """
+        with Reachable(self.engine), self.sessions() as session:
+            query = (
+                select(CaseRow.case_id, func.max(VersionRow.number))
+                .join(VersionRow, VersionRow.case_pk == CaseRow.id)
+                .join(PackageRow, PackageRow.version_pk == VersionRow.id)
+                .where(PackageRow.filed_on >= start, PackageRow.filed_on <= end)
+                .group_by(CaseRow.case_id)
+            )
+            if unit is not None:
+                query = query.where(CaseRow.unit == unit)
+            chosen = session.execute(query).all()
+            versions = [_version(self._version_row(session, case_id, number), case_id) for case_id, number in chosen]
+        return sorted(versions, key=lambda v: (_filed_on(v.data()) or date.min, v.case_id))
 
     def packages(self, case_id: str) -> list[FiledPackage]:
         """The packages filed for the case, oldest first."""
@@ -399,3 +449,8 @@ class Register:
     def count_versions(self) -> int:
         with Reachable(self.engine), self.sessions() as session:
             return session.scalar(select(func.count()).select_from(VersionRow)) or 0
+
+
+def _filed_on(data: dict) -> Optional[date]:
+    filed_on = (data.get("filing") or {}).get("filed_on")
+    return date.fromisoformat(filed_on) if filed_on else None

@@ -15,8 +15,9 @@ so a case written in one go at the end has the stage its content shows. Each rul
 方案         otherwise: the plan (``plan``) only.
 ===========  ==========================================================================================
 
-A 暂缓实施 decision stays at 决策 even when filed: the matter is neither going ahead nor closed. Per-measure
-tracking entries come later; they will refine 实施跟踪 and 结案 (all measures done → 结案).
+A 暂缓实施 decision stays at 决策 even when filed: the matter is neither going ahead nor closed. The register's
+tracking entries (step six, ``service.register.oversight``) close a case that went ahead: 实施跟踪 with every
+measure's latest entry 已完成 is 结案.
 """
 
 from __future__ import annotations
@@ -26,15 +27,19 @@ from typing import Any, Mapping
 STAGES = ("方案", "征求意见", "评估", "决策", "实施跟踪", "结案")
 
 
-def stage_of(case: Mapping[str, Any]) -> str:
-    """The stage of a (valid, normalised) case, one of ``STAGES``."""
+def stage_of(case: Mapping[str, Any], measures_done: bool = False) -> str:
+    """The stage of a (valid, normalised) case, one of ``STAGES``.
+
+    ``measures_done``: the register's tracking entries mark every measure 已完成 — a case that went ahead
+    (实施跟踪) is then 结案.
+    """
     filing = case.get("filing") or {}
     result = (filing.get("decision") or {}).get("result")
     filed = bool(filing.get("number"))
     if result == "不实施" and filed:
         return "结案"
     if result == "实施" and filed:
-        return "实施跟踪"
+        return "结案" if measures_done else "实施跟踪"
     if result:
         return "决策"
     report = case.get("report") or {}

@@ -246,6 +246,7 @@ class Submission(BaseModel):
 class CaseEntry(BaseModel):
     case_id: str = Field(title="案卷编号")
     matter: str = Field(title="事项名称")
+    unit: Optional[str] = Field(None, title="所属单位", description="登记该案卷的访问密钥所属单位；无单位时为 null")
     versions: int = Field(title="版本数")
     stage: str = Field(title="阶段（最新版本）")
     created_at: str = Field(title="首次登记时间（UTC）")
@@ -279,6 +280,8 @@ class CaseDetail(CaseEntry):
     version_list: list[VersionEntry] = Field(title="各版本")
     packages: list[FiledEntry] = Field(title="已出具的材料包")
     readiness: dict[str, DocumentReadiness] = Field(title="材料准备情况（最新版本）", description="与 wenping validate --json 的 readiness 相同")
+    review: Optional["ReviewEntry"] = Field(None, title="最近的备案意见", description="退回时 reasons 列出理由")
+    reviews: list["ReviewEntry"] = Field(default_factory=list, title="全部备案意见")
 
 
 class VersionListing(BaseModel):
@@ -316,3 +319,174 @@ class VerificationResult(BaseModel):
     sha256: str = Field(title="核验的摘要")
     issued: bool = Field(title="是否本台账出具")
     found: list[IssuedEntry] = Field(default_factory=list, title="出具记录")
+
+
+# ------------------------------------------------------------ units and keys, review, step six
+
+
+class KeyBody(BaseModel):
+    """POST /api/v1/keys 的请求体。"""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=64, title="密钥名称", description="字母、数字、汉字和 _ . -")
+    unit: str = Field(min_length=1, max_length=100, title="单位", description="镇（街道）或县（区）的名称，如「青石镇」")
+    role: Literal["clerk", "reviewer", "admin"] = Field(title="角色", description="clerk 经办人员；reviewer 维稳办审核人员；admin 管理员")
+
+
+class KeyEntry(BaseModel):
+    name: str = Field(title="密钥名称")
+    unit: str = Field(title="单位")
+    role: str = Field(title="角色")
+    created_at: str = Field(title="创建时间（UTC）")
+    revoked: bool = Field(title="是否已吊销")
+    revoked_at: Optional[str] = Field(None, title="吊销时间（UTC）")
+
+
+class NewKeyEntry(KeyEntry):
+    key: str = Field(title="访问密钥", description="只在创建时显示这一次；台账只保存其 SHA-256")
+
+
+class KeyListing(BaseModel):
+    keys: list[KeyEntry] = Field(title="访问密钥（不含密钥本身）")
+
+
+class KeyPath(BaseModel):
+    """/api/v1/keys/{name} 的路径参数。"""
+
+    name: str = Field(title="密钥名称")
+
+
+class AuditQuery(BaseModel):
+    """GET /api/v1/audit-log 的查询参数。"""
+
+    case: Optional[str] = Field(None, title="案卷编号", description="只列出这个案卷的记录")
+
+
+class AuditEntryModel(BaseModel):
+    at: str = Field(title="时间（UTC）")
+    key: str = Field(title="访问密钥名称")
+    unit: str = Field(title="单位")
+    action: str = Field(title="操作", description="submit、package、review、track、summary、key-add、key-revoke、denied 等")
+    case_id: Optional[str] = Field(None, title="案卷编号")
+    detail: str = Field(title="说明（不含案卷内容）")
+
+
+class AuditListing(BaseModel):
+    entries: list[AuditEntryModel] = Field(title="操作记录")
+
+
+class ReviewBody(BaseModel):
+    """POST /api/v1/cases/{case_id}/reviews 的请求体。"""
+
+    model_config = ConfigDict(extra="forbid")
+
+    result: Literal["予以备案", "退回"] = Field(title="备案意见")
+    reasons: list[str] = Field(default_factory=list, max_length=20, title="理由", description="退回时至少一条")
+    date: Optional[str] = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", title="备案日期", description="默认当天")
+    package: Optional[str] = Field(None, pattern=r"^[0-9a-f]{64}$", title="材料包的 SHA-256", description="默认最近出具的材料包")
+
+
+class ReviewEntry(BaseModel):
+    case_id: str = Field(title="案卷编号")
+    version: int = Field(title="材料包所据版本")
+    package_sha256: str = Field(title="材料包的 SHA-256")
+    result: str = Field(title="备案意见（予以备案或退回）")
+    reasons: list[str] = Field(title="理由")
+    date: str = Field(title="备案日期")
+    reviewer: str = Field(title="审核人（访问密钥名称）")
+    unit: str = Field(title="审核单位")
+    created_at: str = Field(title="登记时间（UTC）")
+
+
+class ReviewListing(BaseModel):
+    case_id: str = Field(title="案卷编号")
+    reviews: list[ReviewEntry] = Field(title="备案意见，先后为序")
+
+
+class TrackingBody(BaseModel):
+    """POST /api/v1/cases/{case_id}/tracking 的请求体。"""
+
+    model_config = ConfigDict(extra="forbid")
+
+    measure: str = Field(min_length=1, max_length=80, title="措施", description="风险编号.序号（从 1 起），如 R1.2")
+    status: Literal["未开始", "推进中", "已完成", "逾期"] = Field(title="状态")
+    date: Optional[str] = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", title="日期", description="默认当天")
+    note: Optional[str] = Field(None, max_length=2000, title="情况说明")
+    who: Optional[str] = Field(None, max_length=100, title="记录人", description="默认为访问密钥名称")
+
+
+class TrackingEntryModel(BaseModel):
+    measure: str = Field(title="措施编号")
+    status: str = Field(title="状态")
+    date: str = Field(title="日期")
+    note: str = Field(title="情况说明")
+    who: str = Field(title="记录人")
+
+
+class Tracked(BaseModel):
+    case_id: str = Field(title="案卷编号")
+    entry: TrackingEntryModel = Field(title="登记的记录")
+    stage: str = Field(title="案卷阶段（全部措施已完成时为结案）")
+
+
+class MeasureEntry(BaseModel):
+    measure: str = Field(title="措施编号，如 R1.2")
+    risk_id: str = Field(title="风险编号")
+    risk_name: str = Field(title="风险名称")
+    action: str = Field(title="措施")
+    owner_unit: str = Field(title="责任单位")
+    owner_person: Optional[str] = Field(None, title="责任人")
+    deadline: Optional[str] = Field(None, title="完成时限")
+    status: str = Field(title="状态（未完成且已过时限为逾期）")
+    overdue: bool = Field(title="是否逾期")
+    updated_on: Optional[str] = Field(None, title="最近一次跟踪的日期")
+    note: str = Field(title="最近一次跟踪的情况说明")
+    entries: list[TrackingEntryModel] = Field(title="截至 as_of 的各次记录")
+
+
+class TrackingListing(BaseModel):
+    case_id: str = Field(title="案卷编号")
+    as_of: str = Field(title="统计截止日期")
+    stage: str = Field(title="案卷阶段")
+    counts: dict[str, int] = Field(title="各状态的措施数")
+    measures: list[MeasureEntry] = Field(title="各项措施")
+
+
+class AsOfQuery(BaseModel):
+    """跟踪督查的查询参数。"""
+
+    as_of: Optional[str] = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", title="统计截止日期", description="默认当天；用于得到可重复的结果")
+
+
+class TrackingReportQuery(AsOfQuery):
+    format: Literal["docx", "pdf"] = Field("docx", title="格式")
+
+
+class RegisterSummaryQuery(BaseModel):
+    """GET /api/v1/summaries 的查询参数。"""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from", pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", title="开始日期")
+    to: str = Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", title="结束日期")
+    unit: Optional[str] = Field(None, max_length=100, title="单位", description="只汇总这个单位的案卷；经办人员只能汇总本单位")
+    pdf: bool = Field(False, title="生成 PDF")
+
+
+class CaseDocumentPath(BaseModel):
+    """/api/v1/cases/{case_id}/documents/{kind} 的路径参数。"""
+
+    case_id: str = Field(title="案卷编号")
+    kind: Literal[FILING_KEYS] = Field(title="文书类型")  # type: ignore[valid-type]
+
+
+class CaseDocumentQuery(BaseModel):
+    """GET /api/v1/cases/{case_id}/documents/{kind} 的查询参数。"""
+
+    version: Optional[int] = Field(None, ge=1, title="版本号", description="默认最新版本")
+    format: Literal["docx", "pdf"] = Field("docx", title="格式")
+    meeting: Optional[int] = Field(None, ge=1, le=999, title="会议序号", description="会议纪要（minutes）：第几次会议，默认 1")
+
+
+CaseDetail.model_rebuild()  # it names ReviewEntry, defined after it

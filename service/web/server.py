@@ -118,10 +118,15 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int, timeout: 
     }
 
 
-def check_binding(host: str, keys: tuple[str, ...], insecure_no_auth: bool) -> list[str]:
-    """The lines to say at start; raises ServeError for a public address without keys."""
-    if keys:
-        return [f"已配置 {len(keys)} 个访问密钥：生成材料须携带 Authorization: Bearer <访问密钥>（表单中填写“访问密钥”）。"]
+def check_binding(host: str, keys: tuple[str, ...], insecure_no_auth: bool, named_keys: int = 0) -> list[str]:
+    """The lines to say at start; raises ServeError for a public address without keys.
+
+    ``named_keys``: the register's active keys (``wenping keys add``); they protect the service as well.
+    """
+    if keys or named_keys:
+        named = f"台账中有 {named_keys} 个有效的命名密钥" if named_keys else ""
+        counted = "；".join(t for t in (f"已配置 {len(keys)} 个访问密钥" if keys else "", named) if t)
+        return [f"{counted}：生成材料须携带 Authorization: Bearer <访问密钥>（表单中填写“访问密钥”）。"]
     if is_loopback(host):
         return ["未配置访问密钥（WENPING_API_KEYS），因此只监听本机地址；本机上的任何人都可以生成材料。"]
     if not insecure_no_auth:
@@ -130,6 +135,18 @@ def check_binding(host: str, keys: tuple[str, ...], insecure_no_auth: bool) -> l
             "请先设置 WENPING_API_KEYS；确需不设密钥对外服务，请加 --insecure-no-auth。"
         )
     return [f"警告：未配置访问密钥，却监听 {host}：能连上本机的任何人都可以生成材料（--insecure-no-auth）。"]
+
+
+def named_key_count(settings) -> int:
+    """The register's active named keys; 0 when the register cannot be read (then only WENPING_API_KEYS count)."""
+    from service.register import Register, RegisterUnavailable, RegisterOutdated
+
+    try:
+        with Register.open(settings) as register:
+            return sum(1 for k in register.keys() if k.revoked_at is None)
+    except (RegisterUnavailable, RegisterOutdated) as exc:
+        _say(f"警告：无法读取台账中的命名密钥（{exc}）")
+        return 0
 
 
 def serve(
@@ -145,7 +162,7 @@ def serve(
     from service.risk.profile import active_profile
 
     active_profile(settings)  # a broken WENPING_RISK_PROFILE (ProfileError) stops the start, not every request
-    for line in check_binding(host, settings.api_key_values(), insecure_no_auth):
+    for line in check_binding(host, settings.api_key_values(), insecure_no_auth, named_key_count(settings)):
         _say(line)
     from service.render.template_sets import check_all_sets
 
