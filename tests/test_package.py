@@ -56,7 +56,7 @@ def test_warnings_travel_in_the_manifest(case_data):
     case_data["report"]["assessed_level"] = "中风险"
     case_data["filing"]["decision"]["result"] = "暂缓实施"
     m = manifest(generate(case_data).data)
-    assert [w["path"] for w in m["warnings"]] == ["report.assessed_level"]
+    assert [w["path"] for w in m["warnings"]] == ["report.findings", "report.assessed_level"]
     assert m["risk"]["final_level"] == "中风险"
 
 

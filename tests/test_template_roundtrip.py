@@ -86,17 +86,25 @@ def clerk_edit(source: Path, target: Path) -> None:
     """Follow the how-to of doc_templates/README.md on the plan template, as Word would store it (python-docx)."""
     document = docx.Document(str(source))
     body = document.paragraphs
+
+    def at(text: str) -> int:
+        (index,) = [i for i, p in enumerate(body) if text in p.text]
+        return index
+
     # 1. Change a sentence: wording only, and wording in the same run as a tag.
-    change_words(body[33], "可行性和可控性", "可行性、可控性和安全性")
-    change_words(body[11], "组成人员如下：", "成员名单如下：")
+    change_words(body[at("重点围绕合法性")], "可行性和可控性", "可行性、可控性和安全性")
+    change_words(body[at("组成人员如下：")], "组成人员如下：", "成员名单如下：")
     # 2. Add a paragraph (with a tag) before the signature, in the body text style.
-    added = body[54].insert_paragraph_before("本方案由{{ authority.lead_office }}负责解释。", style=body[52].style)
+    signature = [i for i, p in enumerate(body) if p.text == "{{ plan.issuing.issuer }}"][0]
+    added = body[signature].insert_paragraph_before("本方案由{{ authority.lead_office }}负责解释。", style=body[at("{{ req }}")].style)
     assert added.text.startswith("本方案")
     # 3. Move a section: 评估方法 (heading and its paragraph) before 评估内容.
-    for moved in (body[38], body[39]):
-        body[32]._p.addprevious(moved._p)
-    # 4. The county's 发文机关标志: red, bold, centred, above the title.
-    mark = body[0].insert_paragraph_before()
+    method = [i for i, p in enumerate(body) if p.text == "评估方法"][0]
+    content = [i for i, p in enumerate(body) if p.text == "评估内容"][0]
+    for moved in (body[method], body[method + 1]):
+        body[content]._p.addprevious(moved._p)
+    # 4. The county's own 发文机关标志: red, bold, centred, right above the title.
+    mark = body[at("{{ doc.title }}")].insert_paragraph_before()
     mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = mark.add_run("江城县人民政府文件")
     run.bold, run.font.size, run.font.color.rgb = True, Pt(26), RGBColor(0xFF, 0, 0)
@@ -158,7 +166,8 @@ def test_clerk_how_to_on_a_copy(libreoffice_saved, tmp_path, sample_data):
     (mine,) = by_kind(generate(deepcopy(sample_data), templates=edited).data, "plan")
     (default,) = by_kind(generate(deepcopy(sample_data)).data, "plan")
     authority = sample_data["authority"]
-    expected = clerk_edited_lines(text_lines(default), authority["lead_office"], authority["name"])
+    title = f"{sample_data['matter']['name']}社会稳定风险评估工作方案"
+    expected = clerk_edited_lines(text_lines(default), authority["lead_office"], authority["name"], title)
     assert text_lines(mine) == expected
 
 
@@ -166,14 +175,15 @@ def text_lines(document) -> list[str]:
     return [p.text for p in paragraphs(document)]
 
 
-def clerk_edited_lines(default: list[str], lead_office: str, authority: str) -> list[str]:
+def clerk_edited_lines(default: list[str], lead_office: str, authority: str, title_line: str) -> list[str]:
     """The default plan's text with the four edits of ``clerk_edit`` made to what it renders."""
     out = [line.replace("可行性和可控性", "可行性、可控性和安全性").replace("组成人员如下：", "成员名单如下：") for line in default]
     content, methods, steps = out.index("评估内容"), out.index("评估方法"), out.index("步骤和时间安排")
     out = out[:content] + out[methods:steps] + out[content:methods] + out[steps:]
     signature = len(out) - 1 - out[::-1].index(authority)
     out.insert(signature, f"本方案由{lead_office}负责解释。")
-    return ["江城县人民政府文件", *out]
+    title = out.index(title_line)
+    return [*out[:title], "江城县人民政府文件", *out[title:]]
 
 
 # --- (b) a Word-like re-save, done here -----------------------------------------------------------
@@ -267,7 +277,7 @@ def test_word_like_saved_set_renders_the_same_documents(default_text, tmp_path):
 def test_broken_tag_in_a_word_saved_template_is_reported_at_its_paragraph(tmp_path):
     def drop_one_closing(xml: str) -> str:
         xml = word_resave(xml)
-        # 「成立{{ matter.name }}社会稳定…」 loses its 「}}」: the last two pieces of that tag's runs.
+        # 「成立{{ leading_group.name }}，组成…」 loses its 「}}」: the last two pieces of that tag's runs.
         start = xml.index("成立")
         first = xml.index("｝", start)
         second = xml.index("｝", first + 1)
@@ -275,8 +285,8 @@ def test_broken_tag_in_a_word_saved_template_is_reported_at_its_paragraph(tmp_pa
 
     word_saved(DEFAULT_SET / "plan.docx", tmp_path / "plan.docx", drop_one_closing)
     (problem,) = check_template("plan", tmp_path / "plan.docx").problems
-    assert problem.startswith("段落「为加强对评估工作的组织领导，成立｛｛\u3000matter.name\u00a0社…」："
-                              "标签「｛｛\u3000matter.name\u00a0社会稳定风险评估工作领导小组，组成…」")
+    assert problem.startswith("段落「为加强对评估工作的组织领导，成立｛｛\u3000leading_group…」："
+                              "标签「｛｛\u3000leading_group.name\u00a0，组成人员如下：」")
     assert "缺少右括号「}}」" in problem and "请" in problem
     assert not re.search(r"unexpected|expected|token|at \d+", problem)
 

@@ -31,7 +31,10 @@ def template_with(tmp_path, tag: str):
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "word/document.xml":
-                data = data.replace(b"<w:body>", f'<w:body><w:p><w:r><w:t>{tag}</w:t></w:r></w:p>'.encode(), 1)
+                # after the opening paragraph: ordinary text on both sides (the 版头 above the title is
+                # conditional, and a tag paragraph next to it would be joined with it by docxtpl)
+                title_end = data.index(b"</w:p>", data.index("制定本方案。".encode())) + len(b"</w:p>")
+                data = data[:title_end] + f"<w:p><w:r><w:t>{tag}</w:t></w:r></w:p>".encode() + data[title_end:]
             out.writestr(info, data)
     return target
 

@@ -98,7 +98,7 @@ def test_validate_only_shows_the_risk_summary(client):
     assert "案卷通过校验" in text
     assert "0.3740" in text and "中风险" in text
     assert "0.1030" in text and "低风险" in text
-    assert "可以实施（做好解释说明，妥善处理合理诉求）" in text
+    assert "可以实施，同时做好解释说明，妥善处理群众合理诉求" in text
     assert "承包地重新划分引发矛盾纠纷" in text
     assert "样例.json" in text
 
