@@ -99,7 +99,7 @@ def test_diff_between_two_versions_names_fields_and_titles(register, sample_data
         register.submit(step)
     case_id = sample_data["case_id"]
     decided = register.diff(case_id, 3, 4)
-    assert {"filing.filed_on", "filing.decision.body", "filing.decision.date", "filing.decision.result"} <= {
+    assert {"filing.filed_on", "filing.decision.date", "filing.decision.result"} <= {
         c["path"] for c in decided
     }
     assert {c["path"].split(".")[0] for c in decided} == {"filing", "summary"}

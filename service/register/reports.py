@@ -101,11 +101,18 @@ def derived_base(cases: list[dict], organisation: Optional[str], unit: Optional[
     cooperating: list[str] = []
     for case in cases:
         cooperating += [u for u in case["authority"].get("cooperating_units", []) if u not in cooperating]
+    people = {p["id"]: p for p in newest.get("people", [])}
+
+    def official(ref: str) -> dict[str, str]:
+        """A person of the (2.0) case as the period report names them: name and title."""
+        person = people[ref]
+        return {k: person[k] for k in ("name", "title") if person.get(k)}
+
     mechanism: dict[str, Any] = {
         "leading_group": {
-            "leader": group["leader"],
-            "deputy_leaders": group.get("deputy_leaders", []),
-            "members": group.get("members", []),
+            "leader": official(group["leader"]),
+            "deputy_leaders": [official(r) for r in group.get("deputy_leaders", [])],
+            "members": [official(r) for r in group.get("members", [])],
         },
         "lead_office": newest["authority"]["lead_office"],
         "cooperating_units": cooperating[:MAX_PEOPLE],
