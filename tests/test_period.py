@@ -246,6 +246,16 @@ def test_bad_case_inside_is_reported_with_its_path(period):
     assert {"path": "cases.1.consultation.survey.valid", "message": "有效问卷数(500)不能大于回收数(398)"} in errors
 
 
+def test_a_case_not_yet_filed_is_refused_by_its_path(period):
+    """A case in progress (docs/case.md "Step by step") is valid alone, but a period report sums up filed matters."""
+    for key in ("risks", "report", "filing"):
+        del period["cases"][1][key]
+    errors = errors_of(period)
+    name = period["cases"][1]["matter"]["name"]
+    assert {"path": "cases.1.filing", "message": f"工作情况汇报只汇总已报备的事项：事项「{name}」尚缺「报备」"} in errors
+    assert {e["path"] for e in errors} == {"cases.1.risks", "cases.1.report", "cases.1.filing"}
+
+
 def test_every_problem_at_once_in_chinese(period):
     del period["recipient"]
     period["period"]["end"] = "2026-02-30"

@@ -3,8 +3,9 @@
 Plain HTML (no JavaScript needed). Three buttons: 生成 (download the package, or
 re-show the form with every error and warning, the pasted text kept), 只校验
 (show the risk summary and which documents the case can make now) and 提交到台账
-(a new version in the register, then its case page: ``service.web.register_pages``). With API keys configured the form's 访问密钥 field is
-checked exactly like the API's Bearer key.
+(a new version in the register, then its case page: ``service.web.register_pages``).
+With API keys configured the form's 访问密钥 field is checked exactly like the API's
+Bearer key.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Optional
 from flask import Blueprint, Response, current_app, render_template, request, send_file
 from werkzeug.exceptions import HTTPException
 
-from service.context.readiness import PACKAGE, NotReady, readiness, title_of
+from service.context.readiness import PACKAGE, NotReady, readiness
 from service.context.registry import FILING, kind as kind_of
 from service.checks.validation import Validation, validate
 from service.errors import InvalidInput, WenpingError
@@ -25,7 +26,7 @@ from service.web.auth import bearer_token, check_key
 from service.web.generation import build_package, package_response, read_case
 from service.web.pdf_status import pdf_ready
 from service.web.problems import ApiProblem, error_problem, from_http_exception, human_size, respond
-from service.web.register_pages import submit_to_register
+from service.web.register_pages import missing_text, submit_to_register
 
 bp = Blueprint("form", __name__)
 
@@ -122,7 +123,7 @@ def readiness_rows(result: Validation) -> list[dict]:
         rows.append({
             "name": f"{name}（{len(meetings)} 份）" if len(meetings) > 1 else name,
             "ready": entry["ready"],
-            "missing": "、".join(f"{title_of(p)}（{p}）" for p in entry["missing"]),
+            "missing": missing_text(entry["missing"]),
         })
     return rows
 

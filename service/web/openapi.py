@@ -203,9 +203,10 @@ def html_answer(description: str, also: tuple[str, ...] = ()) -> Answer:
 class Body:
     model: type[BaseModel]
     media: str = "application/json"
+    required: bool = True  # the register pages' buttons: every field has a default (the key may come as a header)
 
     def render(self, doc: _Doc) -> dict:
-        return {"required": True, "content": {self.media: {"schema": doc.ref(self.model, "validation")}}}
+        return {"required": self.required, "content": {self.media: {"schema": doc.ref(self.model, "validation")}}}
 
 
 # ------------------------------------------------------------------ the routes
@@ -507,7 +508,7 @@ ROUTES: tuple[Route, ...] = (
             "经办人员看的台账：每件案卷的阶段、最新版本、现在可以生成的材料。配置了访问密钥时先要求填写密钥（401 页面）。",
             {200: html_answer("台账页面")},
             html_errors=REGISTER_PAGE_ERRORS,
-            body=Body(RegisterPageForm, FORM) if method == "post" else None,
+            body=Body(RegisterPageForm, FORM, required=False) if method == "post" else None,
         )
         for method in ("get", "post")
     ),
@@ -518,7 +519,7 @@ ROUTES: tuple[Route, ...] = (
             {200: html_answer("案卷页面")},
             html_errors=REGISTER_PAGE_ERRORS,
             path_params=CasePath,
-            body=Body(CaseComparison, FORM) if method == "post" else None,
+            body=Body(CaseComparison, FORM, required=False) if method == "post" else None,
         )
         for method in ("get", "post")
     ),
@@ -528,7 +529,7 @@ ROUTES: tuple[Route, ...] = (
         {200: html_answer("文书（.docx）或带说明的案卷页面", also=(DOCX,))},
         html_errors=REGISTER_PAGE_ERRORS,
         path_params=CasePath,
-        body=Body(DocumentChoice, FORM),
+        body=Body(DocumentChoice, FORM, required=False),
     ),
     Route(
         "post", "/register/{case_id}/file", "register_pages.file_package", "registerPageFile", "出具报备材料包（台账页面）",
@@ -536,7 +537,7 @@ ROUTES: tuple[Route, ...] = (
         {200: html_answer("案卷页面")},
         html_errors=REGISTER_PAGE_ERRORS,
         path_params=CasePath,
-        body=Body(FilingChoice, FORM),
+        body=Body(FilingChoice, FORM, required=False),
     ),
     Route(
         "post", "/register/{case_id}/packages/{digest}", "register_pages.filed_package", "registerPagePackage",
@@ -544,7 +545,7 @@ ROUTES: tuple[Route, ...] = (
         {200: html_answer("材料包（zip）", also=(ZIP,))},
         html_errors=REGISTER_PAGE_ERRORS,
         path_params=CaseDigestPath,
-        body=Body(RegisterPageForm, FORM),
+        body=Body(RegisterPageForm, FORM, required=False),
     ),
     Route(
         "get", "/sample-case.json", "form.sample_case", "sampleCase", "示例案卷",
