@@ -300,7 +300,7 @@ def test_templates_listing(client):
     body = client.get("/api/v1/templates").get_json()
     assert body["kinds"] == list(ORDER)
     kinds = {t["kind"]: t for t in body["templates"]}
-    assert set(kinds) == set(ORDER) | {"index", "period_summary"}
+    assert set(kinds) == set(ORDER) | {"index", "period_summary", "tracking_report"}
     assert kinds["report"]["ok"] is True
     assert "matter.name" in kinds["report"]["variables"]
     assert kinds["report"]["name"] == "评估报告"
