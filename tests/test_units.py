@@ -351,3 +351,22 @@ def test_the_filing_context_carries_the_reviewers_decision(world):
     form = call(client, "GET", f"/api/v1/cases/{CASE_A}/documents/filing_form?version=1", keys["qs"])
     assert form.status_code == 200 and "社会稳定风险评估事项报备表" in docx_text(form.data)
     problem(call(client, "GET", f"/api/v1/cases/{CASE_A}/documents/filing_form", keys["hq"]), 404)
+
+
+def test_open_mode_does_not_make_a_register_and_an_unreadable_one_never_opens_the_door(tmp_path, setting, sample_data):
+    state = tmp_path / "state"
+    setting("WENPING_STATE_DIR", str(state))
+    client = app_with(API_KEYS=()).test_client()
+    assert call(client, "POST", "/api/v1/validate", None, sample_data).status_code == 200  # no keys at all: open
+    assert not state.exists()  # asking whether named keys exist made no register
+
+    with Register.open(Settings(state_dir=state)) as register:
+        register.add_key("qs-clerk", TOWN_A, "clerk")
+    problem(call(client, "POST", "/api/v1/validate", None, sample_data), 401)
+    with client.application.app_context():
+        from service.web.auth import register as app_register
+
+        with app_register().engine.begin() as connection:
+            connection.execute(text("DROP TABLE api_keys"))  # the register can no longer say which keys exist
+    refused = call(client, "POST", "/api/v1/validate", None, sample_data)
+    assert refused.status_code >= 500 and refused.mimetype == PROBLEM  # refused, never let through

@@ -14,29 +14,38 @@ from __future__ import annotations
 
 import functools
 import hmac
+import logging
 import threading
 from typing import Callable, Iterable, Optional
 
 from flask import current_app, g, request
 
-from service.register import ROLE_NAMES, Identity, Register
+from pathlib import Path
+
+from service.register import ROLE_NAMES, Identity, Register, RegisterOutdated, RegisterUnavailable
+from service.register.database import SQLITE_NAME
 from service.settings import current_settings
 from service.web import SETTINGS_KEY
 from service.web.problems import ApiProblem
+
+log = logging.getLogger("wenping.web")
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="wenping"'}
 ENV_KEY_NAME = "WENPING_API_KEYS"
 OPEN = Identity("（未配置访问密钥）", "admin", None)
 REGISTER_KEY = "wenping_register"
 _open_lock = threading.Lock()
+#: ``wenping serve`` found named keys before the workers started (``server.named_key_count``): an unreadable
+#: register then never lets a request without a key through.
+named_keys_seen = threading.Event()
+SEEN_KEY = "wenping_named_keys_seen"  # the same, learnt by one app while serving
 
 
 def register() -> Register:
     """The app's register, opened on first use (an unreachable database answers 503 then, not at start)."""
     with _open_lock:
         if REGISTER_KEY not in current_app.extensions:
-            settings = current_app.extensions.get(SETTINGS_KEY) or current_settings()
-            current_app.extensions[REGISTER_KEY] = Register.open(settings)
+            current_app.extensions[REGISTER_KEY] = Register.open(settings_in_force())
         return current_app.extensions[REGISTER_KEY]
 
 
@@ -68,17 +77,63 @@ def resolve(supplied: Optional[str]) -> Identity:
     if supplied:
         if key_matches(supplied, env_keys):
             return Identity(ENV_KEY_NAME, "admin", None)
-        found = register().identify(supplied) if supplied.isascii() and len(supplied) <= 200 else None
+        found = named_key(supplied, bool(env_keys))
         if found is None:
             raise ApiProblem(403, "访问密钥不正确或已吊销，请向系统管理员核实", headers=CHALLENGE)
         return found
-    if env_keys or register().has_active_keys():
+    if env_keys or named_keys_exist():
         raise ApiProblem(
             401,
             "此服务需要访问密钥：请在请求头中加入 Authorization: Bearer <访问密钥>（表单中填写“访问密钥”）",
             headers=CHALLENGE,
         )
     return OPEN
+
+
+def settings_in_force():
+    return current_app.extensions.get(SETTINGS_KEY) or current_settings()
+
+
+def never_made(settings) -> bool:
+    """The register is the default SQLite file and it does not exist yet: it holds no keys."""
+    return settings.database_url is None and not (Path(settings.state_dir).expanduser() / SQLITE_NAME).exists()
+
+
+def named_keys_exist() -> bool:
+    """Whether the register holds an active named key (then a request without a key is refused).
+
+    Asked only when ``WENPING_API_KEYS`` is empty. A register that was never made (no SQLite file) has none and is
+    not made by asking. A register that cannot be read counts as holding none — the service started without keys,
+    so it listens on loopback only — unless named keys were seen before (at start, or by this app): then the
+    request is refused.
+    """
+    seen = named_keys_seen.is_set() or current_app.extensions.get(SEEN_KEY, False)
+    if never_made(settings_in_force()):
+        return seen
+    try:
+        found = register().has_active_keys()
+    except (RegisterUnavailable, RegisterOutdated) as exc:
+        if seen:
+            raise
+        log.warning("台账无法读取，按未配置命名密钥处理（只监听本机地址时）：%s", exc)
+        return False
+    if found:
+        current_app.extensions[SEEN_KEY] = True
+    return found
+
+
+def named_key(supplied: str, env_keys: bool) -> Optional[Identity]:
+    """The register's key with this secret, if any. With ``WENPING_API_KEYS`` set, a register that was never made
+    or cannot be read holds none (the key is wrong, 403); without them an unreadable register is an error."""
+    if not supplied.isascii() or len(supplied) > 200 or never_made(settings_in_force()):
+        return None
+    try:
+        return register().identify(supplied)
+    except (RegisterUnavailable, RegisterOutdated) as exc:
+        if not env_keys:
+            raise
+        log.warning("台账无法读取，命名密钥暂不可用：%s", exc)
+        return None
 
 
 def check_key(supplied: Optional[str]) -> Identity:

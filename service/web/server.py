@@ -141,9 +141,16 @@ def named_key_count(settings) -> int:
     """The register's active named keys; 0 when the register cannot be read (then only WENPING_API_KEYS count)."""
     from service.register import Register, RegisterUnavailable, RegisterOutdated
 
+    from service.web.auth import named_keys_seen, never_made
+
+    if never_made(settings):
+        return 0
     try:
         with Register.open(settings) as register:
-            return sum(1 for k in register.keys() if k.revoked_at is None)
+            count = sum(1 for k in register.keys() if k.revoked_at is None)
+        if count:
+            named_keys_seen.set()  # inherited by the workers: from now on an unreadable register refuses
+        return count
     except (RegisterUnavailable, RegisterOutdated) as exc:
         _say(f"警告：无法读取台账中的命名密钥（{exc}）")
         return 0
