@@ -7,7 +7,7 @@ Public names: ``Register`` (``Register.open(settings)``), its records ``Version`
 """
 
 from service.register.database import upgrade
-from service.register.errors import MissingBlob, RegisterOutdated, RegisterUnavailable, UnknownCase, UnknownVersion
+from service.register.errors import MissingBlob, RegisterOutdated, RegisterUnavailable, UnknownCase, UnknownJob, UnknownVersion
 from service.register.register import (
     CaseSummary,
     Filed,
@@ -32,6 +32,7 @@ __all__ = [
     "STAGES",
     "Submitted",
     "UnknownCase",
+    "UnknownJob",
     "UnknownVersion",
     "Verification",
     "Version",

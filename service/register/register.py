@@ -26,6 +26,7 @@ from service.pdf import Converter
 from service.register.blobs import ORPHAN_GRACE_SECONDS, BlobStore, sha256
 from service.register.database import Reachable, create, database_url, ensure_current, session_factory
 from service.register.diff import diff
+from service.register.jobs import JobStore
 from service.register.errors import RegisterUnavailable, UnknownCase, UnknownVersion
 from service.register.models import CaseRow, PackageFileRow, PackageRow, VersionRow, utc_now
 from service.register.stage import stage_of
@@ -178,6 +179,7 @@ class Register:
         self.engine = engine
         self.sessions: sessionmaker[Session] = session_factory(engine)
         self.blobs = blobs
+        self.jobs = JobStore(engine, self.sessions, blobs)
 
     @classmethod
     def open(cls, settings: Optional[Settings] = None) -> "Register":
@@ -296,6 +298,7 @@ class Register:
         """Delete blobs no package names (left by a failure before the row was committed)."""
         with Reachable(self.engine), self.sessions() as session:
             referenced = set(session.scalars(select(PackageRow.sha256)))
+        referenced |= self.jobs.referenced()  # a job's result is no orphan either
         return self.blobs.remove_unreferenced(referenced, grace)
 
     # -- reading ------------------------------------------------------------------------------------

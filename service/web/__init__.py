@@ -58,7 +58,7 @@ class OneBodyLimit:
 def create_app(config: Optional[Mapping[str, Any]] = None, settings: Optional[Settings] = None) -> Flask:
     """The Flask app under ``settings`` (default: the process's, ``current_settings()``);
     ``config`` overrides them (``API_KEYS``, ``MAX_CONTENT_LENGTH``, …)."""
-    from service.web import api, cases, form, ops
+    from service.web import api, cases, form, jobs, ops
     from service.web.problems import register_error_handlers
 
     app = Flask(__name__, static_folder="static", template_folder="templates")
@@ -69,6 +69,7 @@ def create_app(config: Optional[Mapping[str, Any]] = None, settings: Optional[Se
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(api.bp)
     app.register_blueprint(cases.bp)
+    app.register_blueprint(jobs.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(form.bp)
     register_error_handlers(app)

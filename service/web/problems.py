@@ -34,6 +34,7 @@ STANDARD: dict[int, tuple[str, str]] = {
     405: ("method-not-allowed", "不支持该请求方法"),
     406: ("not-acceptable", "无法提供所要求的格式"),
     408: ("request-timeout", "请求超时"),
+    409: ("conflict", "与当前状态冲突"),
     411: ("length-required", "缺少请求长度"),
     413: ("body-too-large", "请求内容过大"),
     414: ("uri-too-long", "请求地址过长"),
