@@ -92,6 +92,11 @@ class JobStore:
                 raise UnknownJob(f"没有编号为「{job_id[:40]}」的任务（或它不是用这个访问密钥提交的，或已过保留期限被清除）")
             return _job(row)
 
+    def many(self, job_ids: list[str]) -> list[Job]:
+        """The jobs with these ids that exist (any owner), in no particular order."""
+        with Reachable(self.engine), self.sessions() as session:
+            return [_job(row) for row in session.scalars(select(JobRow).where(JobRow.id.in_(job_ids)))]
+
     def _set(self, job_id: str, *conditions: Any, **values: Any) -> bool:
         with Reachable(self.engine), self.sessions.begin() as session:
             result = session.execute(update(JobRow).where(JobRow.id == job_id, *conditions).values(**values))
