@@ -269,6 +269,13 @@ class Settings(BaseSettings):
     def _strip(cls, value: Any) -> Any:
         return value.strip() if isinstance(value, str) else value
 
+    @field_validator("broker_url", mode="after")
+    @classmethod
+    def _redis_only(cls, value: Optional[SecretStr]) -> Optional[SecretStr]:
+        if value is not None and not value.get_secret_value().startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("应为 Redis 地址，以 redis://、rediss:// 或 unix:// 开头")
+        return value
+
     @classmethod
     def load(cls) -> "Settings":
         """The settings in force, from the environment; ``SettingError`` (Chinese) for a bad value."""

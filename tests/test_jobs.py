@@ -203,3 +203,26 @@ def period_data():
     from .conftest import SAMPLE_PATH
 
     return json.loads(SAMPLE_PATH.with_name("period-2026.json").read_text("utf-8"))
+
+
+def test_a_worker_without_a_usable_broker_says_so_in_chinese(tmp_path):
+    import os
+    import socket
+    import subprocess
+
+    from .web_fixtures import WENPING
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again: nothing listens there
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WENPING_")}
+    runs = [
+        subprocess.run([str(WENPING), "worker"], env=env, capture_output=True, text=True, timeout=60),
+        subprocess.run([str(WENPING), "worker", "--broker", f"redis://:pw@127.0.0.1:{port}/0"], env=env, capture_output=True, text=True, timeout=60),
+        subprocess.run([str(WENPING), "worker"], env={**env, "WENPING_BROKER_URL": "amqp://mq"}, capture_output=True, text=True, timeout=60),
+    ]
+    assert [r.returncode for r in runs] == [2, 2, 2]
+    assert "WENPING_BROKER_URL" in runs[0].stderr
+    assert f"无法连接任务队列 redis://:***@127.0.0.1:{port}/0" in runs[1].stderr and "pw@" not in runs[1].stderr
+    assert "WENPING_BROKER_URL" in runs[2].stderr and "Redis" in runs[2].stderr
+    assert all("Traceback" not in r.stderr for r in runs)

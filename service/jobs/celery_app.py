@@ -104,8 +104,28 @@ def _close_converter(**_kwargs) -> None:
     close_shared_converter()
 
 
+def check_broker(broker_url: str) -> None:
+    """``QueueUnavailable`` (Chinese, the address without its password) unless the broker answers now."""
+    import redis
+
+    from service.jobs.errors import QueueUnavailable
+    from service.settings import mask_url
+
+    if not broker_url.startswith(("redis://", "rediss://", "unix://")):
+        raise QueueUnavailable(f"任务队列地址「{mask_url(broker_url)}」不是 Redis 地址（应以 redis:// 开头）")
+    try:
+        client = redis.Redis.from_url(broker_url, socket_connect_timeout=5, socket_timeout=5)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except (redis.RedisError, OSError, ValueError) as exc:
+        raise QueueUnavailable(f"无法连接任务队列 {mask_url(broker_url)}（{exc}）；请检查 Redis 是否在运行、地址和密码是否正确") from None
+
+
 def run_worker(broker_url: str, concurrency: int, settings: Optional[Settings] = None) -> None:
     """``wenping worker``: consume jobs until stopped (SIGTERM: finish the running ones, then stop)."""
+    check_broker(broker_url)
     app = make_celery(broker_url, settings)
     signals.worker_ready.connect(_warm_up, weak=False)
     signals.worker_shutdown.connect(_close_converter, weak=False)
