@@ -9,7 +9,6 @@ callback): two workers finishing the same job leave one archived result and one 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Optional
@@ -105,7 +104,3 @@ def run_job(job_id: str, register: Register, settings: Optional[Settings] = None
     if finished and job.callback_url:
         notify(job, settings)
     return job
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

@@ -6,7 +6,8 @@
 
 Routes: ``POST /api/v1/packages``, ``POST /api/v1/documents/<kind>``,
 ``POST /api/v1/validate``, ``GET /api/v1/schema``, ``GET /api/v1/openapi.json``,
-``GET /api/v1/templates``, ``GET /healthz``, ``GET /readyz``, the form at ``/``
+``GET /api/v1/templates``, the register's routes (``cases``), the jobs (``POST /api/v1/jobs``,
+``GET /api/v1/jobs/<id>[/result]``, ``jobs``), ``GET /healthz``, ``GET /readyz``, the form at ``/``
 and ``GET /sample-case.json``. Every view goes through ``generation`` to the
 same ``service.generate`` functions the CLI uses. Errors are RFC 9457 problem
 details in Chinese (``problems``); production serving is ``server.serve``.
