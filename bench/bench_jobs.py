@@ -89,7 +89,8 @@ def main() -> None:
         farm.stop()
         redis.stop()
         shutil.rmtree(root, ignore_errors=True)
-    print(f"Jobs through Redis and wenping worker ({DOCX_JOBS} DOCX, {PDF_JOBS} PDF packages per measure)")
+    print(f"Jobs through Redis and wenping worker ({DOCX_JOBS} DOCX, {PDF_JOBS} PDF packages per measure; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print("| workers | DOCX packages/s | per worker | with PDF packages/s | per worker |")
     print("|---|---|---|---|---|")
     for count, docx, pdf in rows:
