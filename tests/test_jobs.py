@@ -226,3 +226,40 @@ def test_a_worker_without_a_usable_broker_says_so_in_chinese(tmp_path):
     assert f"无法连接任务队列 redis://:***@127.0.0.1:{port}/0" in runs[1].stderr and "pw@" not in runs[1].stderr
     assert "WENPING_BROKER_URL" in runs[2].stderr and "Redis" in runs[2].stderr
     assert all("Traceback" not in r.stderr for r in runs)
+
+
+# -- over real HTTP: `wenping serve` (gunicorn, 2 worker processes), with and without the broker ---------------
+
+
+@pytest.mark.parametrize("mode", ["embedded", "celery"])
+def test_jobs_over_http_on_the_production_server(mode, request, tmp_path, sample_data):
+    import time
+
+    from .web_fixtures import start_server, stop_server
+
+    env = {"WENPING_API_KEYS": KEY, "WENPING_STATE_DIR": str(tmp_path / "state")}
+    if mode == "celery":
+        farm = request.getfixturevalue("farm")
+        env.update(WENPING_BROKER_URL=farm.redis.url, WENPING_STATE_DIR=str(farm.state_dir))
+    server = start_server(tmp_path / "server", "--workers", "2", env=env)
+    try:
+        case = unique(sample_data, f"JOB-HTTP-{mode}")
+        headers = {**AUTH, "Content-Type": "application/json"}
+        status, answer, body = server.request("POST", "/api/v1/jobs", dumps({"kind": "package", "case": case}).encode(), headers)
+        assert status == 202, body
+        location = answer["Location"]
+        deadline = time.monotonic() + 120
+        while True:  # each poll may reach either gunicorn worker: the state is in the database
+            status, _, body = server.request("GET", location, headers=AUTH)
+            assert status == 200 and time.monotonic() < deadline, body
+            if json.loads(body)["status"] == "done":
+                break
+            time.sleep(0.1)
+        status, answer, result = server.request("GET", location + "/result", headers=AUTH)
+        assert status == 200 and answer["Content-Type"] == "application/zip"
+        _, _, sync = server.request("POST", "/api/v1/packages", dumps(case).encode(), headers)
+        assert result == sync
+        status, answer, body = server.request("GET", location, headers=OTHER_AUTH)
+        assert status == 403  # the server knows only KEY here: another key is refused before any job is looked up
+    finally:
+        stop_server(server)
