@@ -545,9 +545,12 @@ def db_upgrade_cmd(door: Door) -> None:
 @click.option("--all", "everything", is_flag=True, help="不论新旧，删除全部无主文件（确认没有正在出具的材料时用）。")
 @click.pass_obj
 def db_clean_cmd(door: Door, everything: bool) -> None:
-    """删除材料文件夹中没有登记的文件（出具中途失败留下的，默认只删一小时以前的）。"""
+    """删除过期的任务及其结果，以及材料文件夹中没有登记的文件（出具中途失败留下的，默认只删一小时以前的）。"""
     with _register(door) as register:
+        expired = register.jobs.remove_expired(door.settings.job_retention)
         removed = register.remove_orphans(0 if everything else 3600)
+    if expired:
+        click.echo(f"已删除 {expired} 个过了保留期限（WENPING_JOB_RETENTION）的任务及其结果")
     click.echo(f"已删除 {len(removed)} 个无主文件" if removed else "没有无主文件")
 
 

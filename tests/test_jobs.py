@@ -263,3 +263,23 @@ def test_jobs_over_http_on_the_production_server(mode, request, tmp_path, sample
         assert status == 403  # the server knows only KEY here: another key is refused before any job is looked up
     finally:
         stop_server(server)
+
+
+def test_db_clean_removes_expired_jobs(tmp_path, sample_data):
+    import os
+    import subprocess
+    import time
+
+    from .web_fixtures import WENPING
+
+    settings = Settings(state_dir=tmp_path / "state")
+    with Register.open(settings) as register:
+        job = register.jobs.create("me", "package", {"kind": "package", "case": sample_data}, "c" * 64)
+        digest = run_job(job.id, register, settings).result_sha256
+    time.sleep(0.1)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WENPING_")}
+    env.update(WENPING_STATE_DIR=str(tmp_path / "state"), WENPING_JOB_RETENTION="0.05")
+    run = subprocess.run([str(WENPING), "db", "clean"], env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and "已删除 1 个过了保留期限（WENPING_JOB_RETENTION）的任务" in run.stdout, run.stderr
+    with Register.open(settings) as register:
+        assert register.jobs.ids() == [] and not register.blobs.has(digest)
