@@ -283,3 +283,22 @@ def test_db_clean_removes_expired_jobs(tmp_path, sample_data):
     assert run.returncode == 0 and "已删除 1 个过了保留期限（WENPING_JOB_RETENTION）的任务" in run.stdout, run.stderr
     with Register.open(settings) as register:
         assert register.jobs.ids() == [] and not register.blobs.has(digest)
+
+
+def test_embedded_mode_takes_up_the_jobs_a_stopped_process_left(tmp_path, sample_data):
+    from service.jobs import Jobs
+
+    from .jobs_fixtures import wait_jobs
+
+    settings = Settings(state_dir=tmp_path / "state")
+    with Register.open(settings) as register:
+        left = [register.jobs.create("me", "package", {"kind": "package", "case": unique(sample_data, f"LEFT-{n}")}, f"{n}" * 64)
+                for n in range(2)]
+        register.jobs.start(left[1].id)  # was running when its process stopped
+        jobs = Jobs(register, settings)  # a process starting: the embedded mode
+        try:
+            done = wait_jobs(register.jobs, [job.id for job in left], timeout=120)
+        finally:
+            jobs.close()
+        assert [j.status for j in done] == ["done", "done"]
+        assert register.jobs.unfinished() == []

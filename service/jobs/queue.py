@@ -42,13 +42,17 @@ class Dispatcher(Protocol):
 class Embedded:
     """Jobs run in this process, on a small thread pool (no broker: nothing to set up).
 
-    A job queued here is lost if the process stops before it starts; it stays ``queued`` in the table.
+    Nothing lost when the process stops: a job it had queued or was running stays so in the table, and the
+    next process to start the embedded mode on that register takes up every unfinished job again (two
+    processes starting at once may both do one: ``run_job`` is idempotent, one result is recorded).
     """
 
     def __init__(self, register: Register, settings: Settings) -> None:
         self.register = register
         self.settings = settings
         self.pool = concurrent.futures.ThreadPoolExecutor(settings.job_threads, thread_name_prefix="wenping-job")
+        for job_id in register.jobs.unfinished():
+            self.dispatch(job_id)
 
     def dispatch(self, job_id: str) -> None:
         self.pool.submit(self._run, job_id)

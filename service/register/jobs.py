@@ -148,6 +148,12 @@ class JobStore:
                 query = query.where(JobRow.owner == owner)
             return list(session.scalars(query))
 
+    def unfinished(self) -> list[str]:
+        """The jobs queued or running, oldest first."""
+        with Reachable(self.engine), self.sessions() as session:
+            query = select(JobRow.id).where(JobRow.status.not_in(FINISHED)).order_by(JobRow.created_at)
+            return list(session.scalars(query))
+
     def referenced(self) -> set[str]:
         """The blobs that jobs' results name (kept by ``Register.remove_orphans``)."""
         with Reachable(self.engine), self.sessions() as session:
