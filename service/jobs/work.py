@@ -38,7 +38,8 @@ def make_result(request: dict, register: Register) -> Result:
     """The job's file, made exactly as the synchronous route makes it."""
     from service.render.template_sets import resolve_template_set
 
-    templates = resolve_template_set(request.get("template_set")) if request.get("template_set") not in (None, "default") else None
+    name = request.get("template_set")
+    templates = resolve_template_set(name) if name not in (None, "default") else None  # None: the default set
     kind = request["kind"]
     if kind == "package" and request.get("case_id") is not None:
         filed = register.package(request["case_id"], request.get("version"), pdf=request.get("pdf", False), templates=templates)
