@@ -302,3 +302,18 @@ def test_embedded_mode_takes_up_the_jobs_a_stopped_process_left(tmp_path, sample
             jobs.close()
         assert [j.status for j in done] == ["done", "done"]
         assert register.jobs.unfinished() == []
+
+
+def test_batch_with_a_broker_that_does_not_answer_is_refused_before_it_starts(tmp_path):
+    import os
+    import subprocess
+
+    from .conftest import SAMPLE_PATH
+    from .web_fixtures import WENPING
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WENPING_")}
+    env["WENPING_STATE_DIR"] = str(tmp_path / "state")
+    run = subprocess.run([str(WENPING), "batch", str(SAMPLE_PATH), "-o", str(tmp_path / "out"), "--broker", "redis://127.0.0.1:1/0"],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and "无法连接任务队列 redis://127.0.0.1:1/0" in run.stderr, run.stderr
+    assert not list((tmp_path / "out").glob("*.zip"))

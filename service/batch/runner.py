@@ -116,6 +116,8 @@ def run_batch(
 
     # -- refuse up front -------------------------------------------------------
     setting = _settings_fingerprint(template_set, pdf, local_pdf=broker is None)
+    if broker:
+        _check_broker(broker)
     if outdir.exists() and not outdir.is_dir():
         raise BatchError(f"{outdir} 不是文件夹")
     own_files = [outdir / REPORT_CSV, outdir / REPORT_JSON, outdir / STATE_NAME]
@@ -262,6 +264,17 @@ def _settings_fingerprint(template_set: Optional[str], pdf: bool, local_pdf: boo
         finally:
             probe.close()
     return setting
+
+
+def _check_broker(broker: str) -> None:
+    """``BatchError`` before any case is read when the broker is not Redis or does not answer."""
+    from service.jobs.celery_app import check_broker
+    from service.jobs.errors import QueueUnavailable
+
+    try:
+        check_broker(broker)
+    except QueueUnavailable as exc:
+        raise BatchError(str(exc)) from None
 
 
 def _cores() -> int:
