@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -16,16 +17,9 @@ import click
 from service import __version__
 from service.errors import DiskFull, InputReadError, InvalidInput, OutputWriteError, UsageError, WenpingError
 from service.files import is_disk_full, os_reason, overwritten_input, write_atomically
-from service.generate import generate
-from service.render.contract import check_folder
-from service.render.template_sets import DEFAULT_SET, resolve_template_set
-from service.context.readiness import PACKAGE, describe, readiness, validation_with_readiness
-from service.context.registry import FILING_KEYS, kind
-from service.model.schema import case_schema, dumps
-from service.checks.validation import CaseReadError, Validation, read_json, validate
-from service.model.case import SCHEMA_VERSION
-from service.model.upgrade import upgrade
-from service.settings import Settings, current_settings, shown, unknown_variables
+
+# The pipeline (pydantic models, templates, docx, pdf) is imported inside the commands that use it, so that
+# `wenping --help` and `wenping validate` start quickly (bench/bench_cli.py).
 
 
 class WenpingGroup(click.Group):
@@ -50,6 +44,8 @@ def report_error(exc: WenpingError) -> None:
 
 
 def _load(path: Path):
+    from service.checks.validation import CaseReadError, read_json
+
     try:
         return read_json(path.read_bytes())
     except FileNotFoundError:
@@ -86,11 +82,14 @@ class Door:
     """The CLI's settings (``WENPING_*``), read from the environment once, when a command first needs them."""
 
     def __init__(self) -> None:
-        self._settings: Settings | None = None
+        self._settings = None
 
     @property
-    def settings(self) -> Settings:
+    def settings(self):
+        """The ``service.settings.Settings`` of this command."""
         if self._settings is None:
+            from service.settings import current_settings
+
             self._settings = current_settings()  # the same object the pipeline falls back to
         return self._settings
 
@@ -103,7 +102,7 @@ def main(ctx: click.Context) -> None:
     ctx.obj = Door()
 
 
-def _print_human(result: Validation, path: Path) -> None:
+def _print_human(result, path: Path) -> None:
     click.echo(f"{path}：{'通过校验' if result.valid else '未通过校验'}")
     if result.errors:
         click.echo(f"\n错误（{len(result.errors)} 项）：")
@@ -130,6 +129,9 @@ def _print_human(result: Validation, path: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（供其他系统调用）。")
 def validate_cmd(file: Path, as_json: bool) -> None:
     """校验案卷 FILE：列出错误、提醒和风险测算结果。"""
+    from service.checks.validation import validate
+    from service.context.readiness import validation_with_readiness
+
     result = validate(_load(file))
     if as_json:
         click.echo(json.dumps(validation_with_readiness(result), ensure_ascii=False, indent=2))
@@ -144,6 +146,10 @@ def validate_cmd(file: Path, as_json: bool) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="写出的 2.0 案卷（默认：输出到屏幕）。")
 def upgrade_cmd(file: Path, output: Path | None) -> None:
     """把 1.0 格式的案卷 FILE 升级为 2.0 格式（人员只登记一次，各处用编号引用）。"""
+    from service.checks.validation import validate
+    from service.model.case import SCHEMA_VERSION
+    from service.model.upgrade import upgrade
+
     data = _load(file)
     version = data.get("schema_version") if isinstance(data, dict) else None
     upgraded, notes = upgrade(data)
@@ -164,13 +170,18 @@ def upgrade_cmd(file: Path, output: Path | None) -> None:
         click.echo(f"{file} {done}：{output}", err=True)
 
 
-def _print_readiness(result: Validation) -> None:
+def _print_readiness(result) -> None:
     """Which documents the case can make now (docs/case.md, "Step by step")."""
+    from service.context.readiness import readiness
+
     if result.case is not None:
         _print_ready(readiness(result.case), "\n材料准备情况：")
 
 
 def _print_ready(table: dict, heading: str) -> None:
+    from service.context.readiness import PACKAGE, describe
+    from service.context.registry import kind
+
     click.echo(heading)
     for key, entry in table.items():
         name = "报备材料包" if key == PACKAGE else kind(key).name
@@ -179,6 +190,14 @@ def _print_ready(table: dict, heading: str) -> None:
             click.echo(f"  {name}：可以生成" + (f"（{len(meetings)} 份）" if meetings else ""))
         else:
             click.echo(f"  {name}：尚缺 {describe(entry['missing'])}")
+class KindsOption(click.Option):
+    """``--only``: its help lists the document kinds, read from the registry only when help is shown."""
+
+    def get_help_record(self, ctx: click.Context):
+        from service.context.registry import FILING_KEYS
+
+        record = super().get_help_record(ctx)
+        return (record[0], record[1] + "、".join(FILING_KEYS)) if record else record
 
 
 def _kinds(values: tuple[str, ...]) -> list[str] | None:
@@ -191,12 +210,15 @@ def _kinds(values: tuple[str, ...]) -> list[str] | None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="输出的 zip 文件（默认：案卷编号_稳评报备材料.zip）。")
 @click.option("--pdf", "pdf", is_flag=True, help="同时生成 PDF 和合订本「稳评报备材料.pdf」（需要 LibreOffice）。")
 @click.option("--template-set", "template_set", metavar="NAME", help="使用模板套 NAME（在 WENPING_TEMPLATE_DIRS 中查找；默认：内置模板）。")
-@click.option("--only", "only", multiple=True, metavar="KIND", help="只生成这些文书，可重复或用逗号分隔：" + "、".join(FILING_KEYS))
+@click.option("--only", "only", multiple=True, metavar="KIND", cls=KindsOption, help="只生成这些文书，可重复或用逗号分隔：")
 def generate_cmd(file: Path, output: Path | None, pdf: bool, template_set: str | None, only: tuple[str, ...]) -> None:
     """由案卷 FILE 生成报备材料包（zip）。"""
     if output is not None:
         _refuse_input(output, [file])
     data = _load(file)
+    from service.generate import generate
+    from service.render.template_sets import resolve_template_set
+
     templates = resolve_template_set(template_set)
     package = generate(data, only=_kinds(only), pdf=pdf, templates=templates)
     target = output or Path(package.file_name)
@@ -216,7 +238,10 @@ def generate_cmd(file: Path, output: Path | None, pdf: bool, template_set: str |
 @click.option("--pdf", "pdf", is_flag=True, help="同时生成 PDF 和合订本（需要 LibreOffice）。")
 @click.option("--template-set", "template_set", metavar="NAME", default=None, help="使用的模板套（默认：default）。")
 @click.option("--force", is_flag=True, help="全部重新生成，不跳过未变化的案卷。")
-def batch_cmd(inputs: tuple[str, ...], outdir: Path, jobs: int | None, pdf: bool, template_set: str | None, force: bool) -> None:
+@click.option("--broker", "broker", metavar="URL", default=None,
+              help="把案卷作为任务交给任务队列（如 redis://主机:6379/0）中的 wenping worker 进程生成；须与它们共用台账数据库和 WENPING_STATE_DIR。")
+def batch_cmd(inputs: tuple[str, ...], outdir: Path, jobs: int | None, pdf: bool, template_set: str | None, force: bool,
+              broker: str | None) -> None:
     """批量生成报备材料包：INPUT 可以是案卷文件、文件夹（其中的 *.json）或通配符（如 'cases/*.json'）。
 
     每个案卷生成一个 zip，另在输出文件夹写 report.csv 和 report.json；未变化的案卷再次运行时跳过。
@@ -226,7 +251,8 @@ def batch_cmd(inputs: tuple[str, ...], outdir: Path, jobs: int | None, pdf: bool
 
     progress = console_progress(outdir)
     try:
-        report = run_batch(inputs, outdir, jobs=jobs, pdf=pdf, template_set=template_set, force=force, progress=progress)
+        report = run_batch(inputs, outdir, jobs=jobs, pdf=pdf, template_set=template_set, force=force, progress=progress,
+                           broker=broker)
     finally:
         progress.close()
     if report.interrupted:
@@ -337,6 +363,9 @@ def templates_group() -> None:
 @click.argument("folder", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True))
 def templates_check_cmd(folder: Path | None) -> None:
     """检查模板 FOLDER（默认：内置模板）所用变量是否都由上下文提供。"""
+    from service.render.contract import check_folder
+    from service.render.template_sets import DEFAULT_SET
+
     folder = folder or DEFAULT_SET
     reports = check_folder(folder, require_all=folder == DEFAULT_SET)
     for r in reports:
@@ -355,6 +384,8 @@ def templates_check_cmd(folder: Path | None) -> None:
 @main.command("schema")
 def schema_cmd() -> None:
     """输出案卷的 JSON Schema。"""
+    from service.model.schema import case_schema, dumps
+
     click.echo(dumps(case_schema()), nl=False)
 
 
@@ -363,6 +394,8 @@ def schema_cmd() -> None:
 @click.pass_obj
 def config_cmd(door: Door, as_json: bool) -> None:
     """列出生效的设置（环境变量 WENPING_*）：值（密钥隐藏）、默认值、来源和说明。"""
+    from service.settings import shown, unknown_variables
+
     rows = shown(door.settings)
     unknown = unknown_variables()
     if as_json:
@@ -386,6 +419,24 @@ def serve_cmd(host: str, port: int, workers: int, threads: int, insecure_no_auth
     from service.web.server import serve
 
     serve(host=host, port=port, workers=workers, threads=threads, insecure_no_auth=insecure_no_auth)
+
+
+@main.command("worker")
+@click.option("--concurrency", "-c", default=2, show_default=True, type=click.IntRange(1, 64), help="同时执行的任务数（线程数）。")
+@click.option("--broker", "broker", metavar="URL", default=None, help="任务队列地址（默认：WENPING_BROKER_URL）。")
+@click.pass_obj
+def worker_cmd(door: Door, concurrency: int, broker: str | None) -> None:
+    """执行任务队列中的任务（/api/v1/jobs、wenping batch --broker）；可在多台机器上各运行若干个。
+
+    须与网页服务共用 WENPING_BROKER_URL、台账数据库（WENPING_DATABASE_URL）和 WENPING_STATE_DIR/blobs/。
+    每个进程有自己的一组 LibreOffice（WENPING_PDF_WORKERS 个）。SIGTERM：做完手上的任务后退出。
+    """
+    broker = broker or door.settings.broker()
+    if not broker:
+        raise UsageError("未设置任务队列：请设置环境变量 WENPING_BROKER_URL（如 redis://127.0.0.1:6379/0）或使用 --broker")
+    from service.jobs.celery_app import run_worker
+
+    run_worker(broker, concurrency, door.settings)
 
 
 # -- the register (台账): cases, versions, filed packages, verification ------------------------------
@@ -612,9 +663,12 @@ def db_upgrade_cmd(door: Door) -> None:
 @click.option("--all", "everything", is_flag=True, help="不论新旧，删除全部无主文件（确认没有正在出具的材料时用）。")
 @click.pass_obj
 def db_clean_cmd(door: Door, everything: bool) -> None:
-    """删除材料文件夹中没有登记的文件（出具中途失败留下的，默认只删一小时以前的）。"""
+    """删除过期的任务及其结果，以及材料文件夹中没有登记的文件（出具中途失败留下的，默认只删一小时以前的）。"""
     with _register(door) as register:
+        expired = register.jobs.remove_expired(door.settings.job_retention)
         removed = register.remove_orphans(0 if everything else 3600)
+    if expired:
+        click.echo(f"已删除 {expired} 个过了保留期限（WENPING_JOB_RETENTION）的任务及其结果")
     click.echo(f"已删除 {len(removed)} 个无主文件" if removed else "没有无主文件")
 
 

@@ -206,6 +206,41 @@ class Settings(BaseSettings):
         json_schema_extra=_doc("数据库 URL（含密码，显示时隐藏）", "不设（SQLite）"),
     )
 
+    broker_url: Optional[SecretStr] = Field(
+        default=None,
+        description="任务队列（Celery）的 Redis 地址，如 redis://主机:6379/0；设了则 /api/v1/jobs 的任务交给 wenping worker "
+        "进程（可在多台机器上）执行，它们须与网页服务共用台账数据库和 WENPING_STATE_DIR/blobs/；不设则在网页服务进程内执行",
+        json_schema_extra=_doc("Redis URL（含密码，显示时隐藏）", "不设（进程内执行）"),
+    )
+    job_threads: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="不设 WENPING_BROKER_URL 时，每个网页服务进程同时执行的任务数",
+        json_schema_extra=_doc("正整数", "2"),
+    )
+    job_retention: float = Field(
+        default=7 * 24 * 3600.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="任务结束后保留其状态和结果的秒数，过期的任务和只属于它的结果文件在提交新任务时清除",
+        json_schema_extra=_doc("秒数", "604800（7 天）"),
+    )
+    job_visibility_timeout: float = Field(
+        default=300.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="任务已被某个 wenping worker 取走、却这么多秒仍未确认完成（该进程被强行终止或所在机器宕机）时，"
+        "交给另一个 worker 重做；应大于一个任务最长的用时（较长的任务可能被重做一次，结果仍只存一份）",
+        json_schema_extra=_doc("秒数", "300"),
+    )
+    callback_secret: Optional[SecretStr] = Field(
+        default=None,
+        description="任务结束时通知 callback_url 所用的签名密钥：请求头 X-Wenping-Signature 为 sha256= 加请求体的 "
+        "HMAC-SHA256（十六进制）；不设则不接受带 callback_url 的任务",
+        json_schema_extra=_doc("密钥", "不设"),
+    )
+
     @model_validator(mode="before")
     @classmethod
     def _blank_is_unset(cls, data: Any) -> Any:
@@ -229,10 +264,17 @@ class Settings(BaseSettings):
     def _split_dirs(cls, value: Any) -> tuple[Path, ...]:
         return parse_dirs(value)
 
-    @field_validator("soffice", "uno_python", "risk_profile", "state_dir", "database_url", mode="before")
+    @field_validator("soffice", "uno_python", "risk_profile", "state_dir", "database_url", "broker_url", mode="before")
     @classmethod
     def _strip(cls, value: Any) -> Any:
         return value.strip() if isinstance(value, str) else value
+
+    @field_validator("broker_url", mode="after")
+    @classmethod
+    def _redis_only(cls, value: Optional[SecretStr]) -> Optional[SecretStr]:
+        if value is not None and not value.get_secret_value().startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("应为 Redis 地址，以 redis://、rediss:// 或 unix:// 开头")
+        return value
 
     @classmethod
     def load(cls) -> "Settings":
@@ -245,6 +287,10 @@ class Settings(BaseSettings):
     def api_key_values(self) -> tuple[str, ...]:
         """The keys themselves, for comparing with a request's key; never print them."""
         return tuple(key.get_secret_value() for key in self.api_keys)
+
+    def broker(self) -> Optional[str]:
+        """The Celery broker URL, or None: jobs run in-process."""
+        return self.broker_url.get_secret_value() if self.broker_url else None
 
     def pdf_deadline_seconds(self) -> float:
         """The bound on all PDF conversion of one request: ``WENPING_PDF_DEADLINE``, else 3 × the timeout."""
@@ -262,7 +308,7 @@ class Settings(BaseSettings):
         }
 
 
-SECRET_FIELDS = frozenset({"api_keys", "database_url"})
+SECRET_FIELDS = frozenset({"api_keys", "database_url", "broker_url", "callback_secret"})
 
 _REASONS = {
     "int_parsing": "应为整数",
@@ -335,10 +381,12 @@ class Shown:
 
 def show_value(field: str, value: Any) -> str:
     """A setting's value for a person; secrets masked."""
-    if field == "database_url":
+    if field in ("database_url", "broker_url"):
         return mask_url(value.get_secret_value()) if value else "未设置"
     if field in SECRET_FIELDS:
-        return f"已设置 {len(value)} 个（已隐藏）" if value else "未设置"
+        if not value:
+            return "未设置"
+        return f"已设置 {len(value)} 个（已隐藏）" if isinstance(value, tuple) else "已设置（已隐藏）"
     if field in ("max_body", "min_free_space"):
         return format_size(value)
     if isinstance(value, tuple):

@@ -98,3 +98,21 @@ def postgres():
     cluster = start_cluster()
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def farm(tmp_path_factory):
+    """A real Redis (tests/redis_server.py) and two real ``wenping worker`` processes sharing a register."""
+    from .jobs_fixtures import Farm
+    from .redis_server import start_redis
+
+    root = tmp_path_factory.mktemp("farm")
+    redis = start_redis()
+    farm = Farm(redis, root / "state", root)
+    try:
+        farm.start_worker()
+        farm.start_worker()
+        yield farm
+    finally:
+        farm.stop()
+        redis.stop()

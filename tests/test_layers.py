@@ -26,9 +26,9 @@ RANK = {
     "package": 7,
     "generate": 8, "generate_period": 8,
     "register": 8.5,
-    "cli": 9, "web": 9, "batch": 9,
+    "cli": 9, "web": 9, "batch": 9, "jobs": 9,
 }
-DOORS = {"cli", "web", "batch"}
+DOORS = {"cli", "web", "batch", "jobs"}
 
 
 def stage_of(module: str) -> str:

@@ -84,6 +84,11 @@ def test_every_variable_is_read_from_the_environment(clean, tmp_path):
         "WENPING_MIN_FREE_SPACE": "16M",
         "WENPING_STATE_DIR": str(tmp_path / "state"),
         "WENPING_DATABASE_URL": " postgresql+psycopg://wenping:secret@db/wenping ",
+        "WENPING_BROKER_URL": " redis://:geheim@redis:6379/0 ",
+        "WENPING_JOB_THREADS": "3",
+        "WENPING_JOB_RETENTION": "3600",
+        "WENPING_JOB_VISIBILITY_TIMEOUT": "90",
+        "WENPING_CALLBACK_SECRET": "cb-secret-value",
     }
     assert sorted(values) == sorted(EVERY_VARIABLE)  # a new setting needs a line here
     for name, value in values.items():
@@ -103,6 +108,12 @@ def test_every_variable_is_read_from_the_environment(clean, tmp_path):
     assert settings.min_free_space == 16 * 1024 * 1024
     assert settings.state_dir == tmp_path / "state"
     assert settings.database_url.get_secret_value() == "postgresql+psycopg://wenping:secret@db/wenping"
+    assert settings.broker() == "redis://:geheim@redis:6379/0"
+    assert (settings.job_threads, settings.job_retention, settings.job_visibility_timeout) == (3, 3600, 90)
+    assert settings.callback_secret.get_secret_value() == "cb-secret-value"
+    shown_values = {row.name: row.value for row in shown(settings)}
+    assert shown_values["WENPING_BROKER_URL"] == "redis://:***@redis:6379/0"
+    assert shown_values["WENPING_CALLBACK_SECRET"] == "已设置（已隐藏）"
     assert {f"WENPING_{f.upper()}" for f in settings.model_fields_set} == set(values)
 
 

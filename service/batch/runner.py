@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable, Optional
 from service.batch.errors import BatchError
 from service.batch.inputs import CaseInput, expand_inputs, plan_names, read_input
 from service.batch.progress import Progress
+from service.batch.queued import run_queued
 from service.batch.report import REPORT_CSV, REPORT_JSON, BatchReport, CaseRecord, write_reports
 from service.batch.state import STATE_NAME, case_key, fingerprint, load_state, save_state, unchanged
 from service.batch.worker import SIGMASK, generate_one, init_worker
@@ -94,6 +95,7 @@ def run_batch(
     force: bool = False,
     progress: Optional[Progress] = None,
     handle_signals: bool = True,
+    broker: Optional[str] = None,
 ) -> BatchReport:
     """Generate the package of every case named by ``inputs`` into ``outdir``.
 
@@ -104,13 +106,18 @@ def run_batch(
     With ``handle_signals`` (and on the main thread) SIGINT/SIGTERM stop the batch:
     pending cases are cancelled, workers stopped, the reports written for what
     finished, and the report comes back with ``interrupted`` set.
+    With ``broker`` (a Celery broker URL) the cases are submitted as jobs to the ``wenping worker`` processes
+    sharing that broker and the register (``service.batch.queued``) instead of running in local processes;
+    the outputs and reports are the same.
     """
     started = time.monotonic()
     outdir = Path(outdir)
     jobs = max(1, int(jobs or _cores()))
 
     # -- refuse up front -------------------------------------------------------
-    setting = _settings_fingerprint(template_set, pdf)
+    setting = _settings_fingerprint(template_set, pdf, local_pdf=broker is None)
+    if broker:
+        _check_broker(broker)
     if outdir.exists() and not outdir.is_dir():
         raise BatchError(f"{outdir} 不是文件夹")
     own_files = [outdir / REPORT_CSV, outdir / REPORT_JSON, outdir / STATE_NAME]
@@ -178,7 +185,9 @@ def run_batch(
                     finish(item, CaseRecord(item.label, case_id, "skipped", entry["output"], note=item.suffix_note()))
                 else:
                     pending.append(item)
-            if pending and not stop.requested:
+            if pending and not stop.requested and broker:
+                run_queued(pending, broker, pdf, template_set, outdir, accept, stop.event)
+            elif pending and not stop.requested:
                 _run_pool(pending, min(jobs, len(pending)), pdf, template_set, outdir, accept, stop)
         except KeyboardInterrupt:  # signals not handled here (not the main thread, or asked not to)
             stop.event.set()
@@ -218,7 +227,7 @@ def _refuse_overwriting_inputs(own_files: list[Path], inputs: list[Path]) -> Non
             raise BatchError(f"输入文件 {hit} 就是批量任务要写的 {own}，会被覆盖；请换一个输出文件夹（-o）")
 
 
-def _settings_fingerprint(template_set: Optional[str], pdf: bool) -> bytes:
+def _settings_fingerprint(template_set: Optional[str], pdf: bool, local_pdf: bool = True) -> bytes:
     """What every output depends on besides its case (see ``state.fingerprint``).
 
     Raises ``BatchError`` when the risk profile or the template set is unusable, or PDF
@@ -241,7 +250,7 @@ def _settings_fingerprint(template_set: Optional[str], pdf: bool) -> bytes:
         raise BatchError(str(exc)) from exc
     except OSError as exc:
         raise BatchError(f"模板文件无法读取：{exc}") from exc
-    if pdf:
+    if pdf and local_pdf:  # with a broker the workers make the PDFs
         from service.pdf import new_converter
         from service.pdf.converter import INSTALL_HINT
 
@@ -255,6 +264,17 @@ def _settings_fingerprint(template_set: Optional[str], pdf: bool) -> bytes:
         finally:
             probe.close()
     return setting
+
+
+def _check_broker(broker: str) -> None:
+    """``BatchError`` before any case is read when the broker is not Redis or does not answer."""
+    from service.jobs.celery_app import check_broker
+    from service.jobs.errors import QueueUnavailable
+
+    try:
+        check_broker(broker)
+    except QueueUnavailable as exc:
+        raise BatchError(str(exc)) from None
 
 
 def _cores() -> int:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import bisect
 import functools
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from service.checks.rules import Issue
+from service.files import write_atomically
 from service.model.case import Case
 
 PDF_FONTS_CONF = Path(__file__).resolve().parents[1] / "pdf" / "fonts.conf"
@@ -44,6 +47,15 @@ class Coverage:
         self.starts = [low for low, _ in merged]
         self.ends = [high for _, high in merged]
 
+    @classmethod
+    def from_merged(cls, starts: list[int], ends: list[int]) -> "Coverage":
+        """Ranges already merged and sorted (as ``starts``/``ends`` of another ``Coverage``)."""
+        if len(starts) != len(ends) or not all(isinstance(v, int) for v in (*starts, *ends)):
+            raise ValueError("not a coverage")
+        coverage = cls([])
+        coverage.starts, coverage.ends = list(starts), list(ends)
+        return coverage
+
     def __contains__(self, code: int) -> bool:
         at = bisect.bisect_right(self.starts, code) - 1
         return at >= 0 and code <= self.ends[at]
@@ -64,12 +76,74 @@ def parse_charsets(text: str) -> Coverage:
     return Coverage(ranges)
 
 
+#: Where fontconfig finds fonts on Debian (and the user's own): their folders' times name the installed set.
+FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
+SYSTEM_FONTS_CONF = Path("/etc/fonts/fonts.conf")
+
+
+def fonts_fingerprint(fc_list: str) -> str:
+    """What the coverage depends on: both fonts.conf files and every font folder with its modification time.
+
+    Installing or removing a font changes its folder's time (fontconfig's own cache goes by the same rule).
+    """
+    digest = hashlib.sha256(fc_list.encode())
+    for conf in (PDF_FONTS_CONF, SYSTEM_FONTS_CONF):
+        try:
+            digest.update(conf.read_bytes())
+        except OSError:
+            digest.update(b"-")
+    for folder in FONT_FOLDERS:
+        for root, dirs, _files in os.walk(os.path.expanduser(folder)):
+            dirs.sort()
+            try:
+                digest.update(f"{root}\0{os.stat(root).st_mtime_ns}\0".encode())
+            except OSError:
+                pass
+    return digest.hexdigest()[:32]
+
+
+def _cache_file(key: str) -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    return Path(base) / "wenping" / f"font-coverage-{key}.json"
+
+
+def _cached_coverage(path: Path) -> Optional[Coverage]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return Coverage.from_merged(data["starts"], data["ends"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _keep_coverage(path: Path, coverage: Coverage) -> None:
+    try:
+        write_atomically(path, json.dumps({"starts": coverage.starts, "ends": coverage.ends}).encode())
+    except OSError:
+        pass  # no cache then: the next process asks fontconfig again
+
+
 @functools.cache
 def covered_code_points() -> Optional[Coverage]:
-    """Every code point some face of the PDF workers has; None if fontconfig cannot be asked."""
+    """Every code point some face of the PDF workers has; None if fontconfig cannot be asked.
+
+    Asking fontconfig and merging its ~10⁵ ranges takes a quarter of a second, most of the start-up of
+    ``wenping validate``: the merged ranges are kept in ``~/.cache/wenping/`` under the fingerprint of the
+    installed fonts (``fonts_fingerprint``), and read from there while the fonts stay the same.
+    """
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return None
+    cache = _cache_file(fonts_fingerprint(fc_list))
+    cached = _cached_coverage(cache)
+    if cached is not None:
+        return cached
+    coverage = _ask_fontconfig(fc_list)
+    if coverage is not None:
+        _keep_coverage(cache, coverage)
+    return coverage
+
+
+def _ask_fontconfig(fc_list: str) -> Optional[Coverage]:
     env = {**os.environ, "FONTCONFIG_FILE": str(PDF_FONTS_CONF)}
     try:
         done = subprocess.run(

@@ -5,7 +5,6 @@ It is the single source of truth for the case format: the JSON Schema in
 ``schemas/case.schema.json`` and the API's OpenAPI spec are generated from it.
 """
 
-from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Optional
 

@@ -21,7 +21,7 @@ from service.register.oversight import (
 )
 
 from service.register.database import upgrade
-from service.register.errors import MissingBlob, RegisterOutdated, RegisterUnavailable, UnknownCase, UnknownVersion
+from service.register.errors import MissingBlob, RegisterOutdated, RegisterUnavailable, UnknownCase, UnknownJob, UnknownVersion
 from service.register.register import (
     CaseOfUnit,
     CaseSummary,
@@ -64,6 +64,7 @@ __all__ = [
     "STAGES",
     "Submitted",
     "UnknownCase",
+    "UnknownJob",
     "UnknownVersion",
     "Verification",
     "Version",

@@ -46,3 +46,11 @@ class MissingBlob(WenpingError):
     status = 500
     title = "报备材料文件缺失"
     internal = True
+
+
+class UnknownJob(WenpingError, LookupError):
+    """No job with this id, or not one that the caller's key made (the same answer: nothing is revealed)."""
+
+    code = "unknown-job"
+    status = 404
+    title = "没有这个任务"

@@ -167,3 +167,33 @@ class TrackingRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     who: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+class JobRow(Base):
+    """A job of the jobs API: who asked (a hash of their key), what, how far it got, and where its result is.
+
+    ``input_key`` is the SHA-256 of everything the result depends on (kind, options, the case, the generator
+    and its templates): a job whose key already has an archived result is answered from it, not recomputed.
+    The result's bytes are a blob (content-addressed), so two workers finishing the same job store one file.
+    """
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    input_key: Mapped[str] = mapped_column(String(64), index=True)
+    #: The job's input: {"data": case or PERIOD body, or "case_id"/"version", and the options}.
+    request: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=1)
+    errors: Mapped[list] = mapped_column(JSON, default=list)
+    problem: Mapped[Optional[dict]] = mapped_column(JSON, nullable=True)
+    result_sha256: Mapped[Optional[str]] = mapped_column(String(64), nullable=True, index=True)
+    result_name: Mapped[Optional[str]] = mapped_column(String(255), nullable=True)
+    result_type: Mapped[Optional[str]] = mapped_column(String(100), nullable=True)
+    result_size: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+    callback_url: Mapped[Optional[str]] = mapped_column(String(2000), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    started_at: Mapped[Optional[datetime]] = mapped_column(UtcDateTime, nullable=True)
+    finished_at: Mapped[Optional[datetime]] = mapped_column(UtcDateTime, nullable=True, index=True)

@@ -30,6 +30,7 @@ from service.register.blobs import ORPHAN_GRACE_SECONDS, BlobStore, sha256
 from service.register.access import AccessMixin, Identity
 from service.register.database import Reachable, create, database_url, ensure_current, session_factory
 from service.register.diff import diff
+from service.register.jobs import JobStore
 from service.register.errors import RegisterUnavailable, UnknownCase, UnknownVersion
 from service.register.models import CaseRow, PackageFileRow, PackageRow, VersionRow, utc_now
 from service.register.oversight import OversightMixin
@@ -193,6 +194,7 @@ class Register(AccessMixin, OversightMixin):
         self.engine = engine
         self.sessions: sessionmaker[Session] = session_factory(engine)
         self.blobs = blobs
+        self.jobs = JobStore(engine, self.sessions, blobs)
 
     @classmethod
     def open(cls, settings: Optional[Settings] = None) -> "Register":
@@ -316,6 +318,7 @@ class Register(AccessMixin, OversightMixin):
         """Delete blobs no package names (left by a failure before the row was committed)."""
         with Reachable(self.engine), self.sessions() as session:
             referenced = set(session.scalars(select(PackageRow.sha256)))
+        referenced |= self.jobs.referenced()  # a job's result is no orphan either
         return self.blobs.remove_unreferenced(referenced, grace)
 
     # -- reading ------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@
 
 Routes: ``POST /api/v1/packages``, ``POST /api/v1/documents/<kind>``,
 ``POST /api/v1/validate``, ``GET /api/v1/schema``, ``GET /api/v1/openapi.json``,
-``GET /api/v1/templates``, ``GET /healthz``, ``GET /readyz``, the form at ``/``
+``GET /api/v1/templates``, the register's routes (``cases``), the jobs (``POST /api/v1/jobs``,
+``GET /api/v1/jobs/<id>[/result]``, ``jobs``), ``GET /healthz``, ``GET /readyz``, the form at ``/``
 and ``GET /sample-case.json``. Every view goes through ``generation`` to the
 same ``service.generate`` functions the CLI uses. Errors are RFC 9457 problem
 details in Chinese (``problems``); production serving is ``server.serve``.
@@ -58,7 +59,7 @@ class OneBodyLimit:
 def create_app(config: Optional[Mapping[str, Any]] = None, settings: Optional[Settings] = None) -> Flask:
     """The Flask app under ``settings`` (default: the process's, ``current_settings()``);
     ``config`` overrides them (``API_KEYS``, ``MAX_CONTENT_LENGTH``, …)."""
-    from service.web import api, cases, form, ops, oversight, register_pages
+    from service.web import api, cases, form, jobs, ops, oversight, register_pages
     from service.web.problems import register_error_handlers
 
     app = Flask(__name__, static_folder="static", template_folder="templates")
@@ -70,6 +71,7 @@ def create_app(config: Optional[Mapping[str, Any]] = None, settings: Optional[Se
     app.register_blueprint(api.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(oversight.bp)
+    app.register_blueprint(jobs.bp)
     app.register_blueprint(ops.bp)
     app.register_blueprint(form.bp)
     app.register_blueprint(register_pages.bp)

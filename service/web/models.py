@@ -490,3 +490,46 @@ class CaseDocumentQuery(BaseModel):
 
 
 CaseDetail.model_rebuild()  # it names ReviewEntry, defined after it
+# ------------------------------------------------------------ jobs
+
+
+class JobPath(BaseModel):
+    """/api/v1/jobs/{job_id} 的路径参数。"""
+
+    job_id: str = Field(title="任务编号", description="POST /api/v1/jobs 答复中的 id（Location 的最后一段）")
+
+
+class JobProgress(BaseModel):
+    done: int = Field(title="已完成的步骤数")
+    total: int = Field(title="步骤总数")
+
+
+class JobResult(BaseModel):
+    url: str = Field(title="取结果的地址", description="GET 此地址得到文件，与同步接口的结果逐字节相同")
+    file_name: str = Field(title="文件名")
+    media_type: str = Field(title="文件类型")
+    bytes: int = Field(title="字节数")
+    sha256: str = Field(title="SHA-256")
+
+
+class JobProblem(BaseModel):
+    """失败任务的错误说明（与同步接口的 problem details 相同）。"""
+
+    type: str = Field(title="错误类型")
+    title: str = Field(title="标题（中文）")
+    status: int = Field(title="同步接口会答的 HTTP 状态码")
+    detail: str = Field(title="详细说明（中文）")
+
+
+class JobStatus(BaseModel):
+    """一个任务的状态（任务结束时也以此为请求体通知 callback_url）。"""
+
+    id: str = Field(title="任务编号")
+    kind: Literal["package", "document", "summary"] = Field(title="任务种类")
+    status: Literal["queued", "running", "done", "failed"] = Field(title="状态", description="queued 排队中、running 进行中、done 已完成、failed 失败")
+    progress: JobProgress = Field(title="进度")
+    errors: list[Issue] = Field(title="案卷错误", description="失败且是案卷的错误时：每一处错误")
+    problem: Optional[JobProblem] = Field(title="失败原因", description="仅 failed")
+    result: Optional[JobResult] = Field(title="结果", description="仅 done")
+    created_at: str = Field(title="提交时间（ISO 8601）")
+    finished_at: Optional[str] = Field(title="结束时间（ISO 8601）")

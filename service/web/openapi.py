@@ -21,6 +21,7 @@ from pydantic.json_schema import models_json_schema
 from service import __version__
 from service.model.case import Case
 from service.model.period import PeriodReport
+from service.jobs import JobRequest
 
 from service.web.generation import DOCX, PDF, ZIP
 from service.web.models import (
@@ -62,6 +63,8 @@ from service.web.models import (
     DocumentQuery,
     FormSubmission,
     Health,
+    JobPath,
+    JobStatus,
     JsonDocument,
     PackageQuery,
     SummaryQuery,
@@ -106,6 +109,8 @@ BODY_MODELS: list[tuple[type[BaseModel], str]] = [
     (ReviewListing, "serialization"),
     (Tracked, "serialization"),
     (TrackingListing, "serialization"),
+    (JobRequest, "validation"),
+    (JobStatus, "serialization"),
 ]
 
 KEY_STATUSES = (401, 403)  # documented only when keys are configured
@@ -468,6 +473,33 @@ ROUTES: tuple[Route, ...] = (
         problems=(401, 403, 503),
         protected=True,
         query=AuditQuery,
+    ),
+    Route(
+        "post", "/api/v1/jobs", "jobs.submit", "submitJob", "提交任务",
+        "提交一个任务（报备材料包、单份文书或工作情况汇报），立即答 202，Location 指向任务；之后用 GET 查询状态、取结果。"
+        "请求先经检查：请求有误 400，案卷有错误 422（列出每一处错误），台账中没有该案卷 404，此时都不排队。"
+        "设置了 WENPING_BROKER_URL 时由 wenping worker 进程执行，否则在本服务进程内执行。",
+        {202: json_answer(JobStatus, "已受理（Location：/api/v1/jobs/{job_id}）")},
+        problems=(400, 401, 403, 404, 413, 415, 422, 500, 503),
+        protected=True,
+        body=Body(JobRequest),
+    ),
+    Route(
+        "get", "/api/v1/jobs/{job_id}", "jobs.status", "getJob", "任务状态",
+        "任务的状态、进度、错误和结果的地址。任务只对提交它的访问密钥可见，其他密钥答 404。",
+        {200: json_answer(JobStatus, "任务状态")},
+        problems=(401, 403, 404, 503),
+        protected=True,
+        path_params=JobPath,
+    ),
+    Route(
+        "get", "/api/v1/jobs/{job_id}/result", "jobs.result", "getJobResult", "任务结果",
+        "已完成任务的文件，与同步接口（/api/v1/packages、/documents、/summaries、/cases/{case_id}/packages）的结果逐字节相同；"
+        "尚未完成或失败时答 409。",
+        {200: download((ZIP, DOCX, PDF), "任务结果", {"X-Wenping-Result-Sha256": {"description": "文件的 SHA-256", "schema": {"type": "string"}}})},
+        problems=(401, 403, 404, 409, 500, 503),
+        protected=True,
+        path_params=JobPath,
     ),
     Route(
         "get", "/api/v1/schema", "api.schema", "getCaseSchema", "案卷 JSON Schema",
