@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 # fonts-noto-color-emoji, which LibreOffice 7.4 prints blank; not fonts-noto-cjk, which fonts.conf
 # rejects and whose Ext-B Hanazono covers), poppler for reading PDFs back, Chromium for the form's
 # browser tests, PostgreSQL for the register's tests.
-APT_PACKAGES := libreoffice-writer-nogui python3-uno fontconfig fonts-arphic-uming fonts-wqy-zenhei \
+APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fontconfig fonts-arphic-uming fonts-wqy-zenhei \
 	fonts-arphic-ukai fonts-liberation2 fonts-hanazono fonts-symbola poppler-utils chromium postgresql
 
 .PHONY: run test venv sysdeps schema settings-doc templates bench clean

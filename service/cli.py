@@ -21,7 +21,8 @@ from service.render.contract import check_folder
 from service.render.template_sets import DEFAULT_SET, resolve_template_set
 from service.context.registry import FILING_KEYS
 from service.model.schema import case_schema, dumps
-from service.checks.validation import CaseReadError, Validation, read_json, validate
+from service.checks.validation import CaseReadError, Validation, read_case_bytes, validate
+from service.workbook import WorkbookReadError
 from service.settings import Settings, current_settings, shown, unknown_variables
 
 
@@ -41,14 +42,21 @@ def report_error(exc: WenpingError) -> None:
     if isinstance(exc, InvalidInput):
         click.echo(f"{exc}：", err=True)
         for e in exc.validation.errors:
-            click.echo(f"  - {e.path}：{e.message}", err=True)
+            click.echo(f"  - {where(e)}：{e.message}", err=True)
     else:
         click.echo(f"错误：{exc}", err=True)
 
 
+def where(issue) -> str:
+    """An issue's place: its path, and its cell when the case came from a workbook."""
+    cell = getattr(issue, "cell", None)
+    return f"{cell}（{issue.path}）" if cell and issue.path else cell or issue.path
+
+
 def _load(path: Path):
+    """A case file's data: JSON or a workbook (.xlsx)."""
     try:
-        return read_json(path.read_bytes())
+        return read_case_bytes(path.read_bytes())
     except FileNotFoundError:
         raise InputReadError(f"文件 {path} 不存在") from None
     except PermissionError:
@@ -59,6 +67,8 @@ def _load(path: Path):
         raise InputReadError(f"无法读取文件 {path}（{exc.strerror}）") from None
     except CaseReadError as exc:
         raise CaseReadError(f"{path}：{exc}") from None
+    except WorkbookReadError as exc:
+        raise WorkbookReadError(f"{path}：{exc}") from None
 
 
 def _refuse_input(target: Path, inputs: list[Path]) -> None:
@@ -105,11 +115,11 @@ def _print_human(result: Validation, path: Path) -> None:
     if result.errors:
         click.echo(f"\n错误（{len(result.errors)} 项）：")
         for e in result.errors:
-            click.echo(f"  - {e.path}：{e.message}")
+            click.echo(f"  - {where(e)}：{e.message}")
     if result.warnings:
         click.echo(f"\n提醒（{len(result.warnings)} 项）：")
         for w in result.warnings:
-            click.echo(f"  - {w.path}：{w.message}")
+            click.echo(f"  - {where(w)}：{w.message}")
     a = result.assessment
     if a:
         click.echo("\n风险测算：")
@@ -156,9 +166,34 @@ def generate_cmd(file: Path, output: Path | None, pdf: bool, template_set: str |
     target = output or Path(package.file_name)
     _write(target, package.data, [file])
     for w in package.validation.warnings:
-        click.echo(f"提醒：{w.path}：{w.message}", err=True)
+        click.echo(f"提醒：{where(w)}：{w.message}", err=True)
     count = sum(1 for f in package.manifest["files"] if f["kind"] not in ("case",))
     click.echo(f"已生成 {target}（{count} 个文件，风险等级：{package.validation.assessment.final_level}）")
+
+
+@main.command("workbook")
+@click.argument("case", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="输出的表格文件（.xlsx；默认：案卷编号_案卷.xlsx，不给案卷时为 稳评案卷.xlsx）。")
+def workbook_cmd(case: Path | None, output: Path | None) -> None:
+    """生成案卷表格（Excel、WPS 表格、LibreOffice 均可填写）：不给 CASE 时为空白表格，否则填入案卷 CASE（JSON 或表格）。"""
+    from service.workbook import workbook_bytes
+
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise UsageError(f"输出文件 {output} 应以 .xlsx 结尾")
+    inputs = [case] if case is not None else []
+    if output is not None:
+        _refuse_input(output, inputs)
+    data = None
+    if case is not None:
+        result = validate(_load(case))
+        if result.case is None:
+            raise InvalidInput(f"案卷有 {len(result.errors)} 处格式错误，无法写成表格", result)
+        data = result.case.model_dump(mode="json", exclude_none=True)
+        for e in result.errors:
+            click.echo(f"提醒：案卷中的错误照原样写入了表格，请在表格中改正：{where(e)}：{e.message}", err=True)
+    target = output or Path(f"{data['case_id']}_案卷.xlsx" if data else "稳评案卷.xlsx")
+    _write(target, workbook_bytes(data), inputs)
+    click.echo(f"已生成 {target}（{'已填入案卷 ' + data['case_id'] if data else '空白表格，先看「填写说明」'}）")
 
 
 @main.command("batch")
@@ -169,7 +204,7 @@ def generate_cmd(file: Path, output: Path | None, pdf: bool, template_set: str |
 @click.option("--template-set", "template_set", metavar="NAME", default=None, help="使用的模板套（默认：default）。")
 @click.option("--force", is_flag=True, help="全部重新生成，不跳过未变化的案卷。")
 def batch_cmd(inputs: tuple[str, ...], outdir: Path, jobs: int | None, pdf: bool, template_set: str | None, force: bool) -> None:
-    """批量生成报备材料包：INPUT 可以是案卷文件、文件夹（其中的 *.json）或通配符（如 'cases/*.json'）。
+    """批量生成报备材料包：INPUT 可以是案卷文件（JSON 或 .xlsx 表格）、文件夹（其中的 *.json 和 *.xlsx）或通配符（如 'cases/*.json'）。
 
     每个案卷生成一个 zip，另在输出文件夹写 report.csv 和 report.json；未变化的案卷再次运行时跳过。
     退出码：0 全部成功，1 有无效或失败的案卷，2 无法开始，130 被中断。
@@ -222,7 +257,7 @@ def summary_cmd(file: Path, output: Path | None, pdf: bool) -> None:
     for target, payload in targets:
         _write(target, payload, inputs)
     for w in report.warnings:
-        click.echo(f"提醒：{w.path}：{w.message}", err=True)
+        click.echo(f"提醒：{where(w)}：{w.message}", err=True)
     outcome = report.context.outcome
     click.echo(f"已生成 {'、'.join(str(t) for t, _ in targets)}（{outcome.count}个事项：{outcome.final_levels_text}）")
 

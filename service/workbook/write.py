@@ -21,6 +21,7 @@ from service.workbook.layout import (
     CHOICE, CLOCK, DATE, LINES, MARKDOWN, NUMBER, REQUIRED_MARK, SEQUENCE_TITLE, TEXT, WHOLE, YES, YESNO, NO,
     Column, Layout, Sheet, case_layout,
 )
+from service.errors import WenpingError
 from service.workbook.limits import MAX_ROWS
 
 GUIDE_SHEET = "填写说明"
@@ -42,6 +43,15 @@ DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"  # typed text stays text: a phone number or 09:00 is not turned into a number or a time
 WIDTH = {MARKDOWN: 50, LINES: 34, TEXT: 18, DATE: 13, CLOCK: 10, WHOLE: 11, NUMBER: 11, YESNO: 10, CHOICE: 12}
 MAX_TEXT_WIDTH = 40
+
+
+class WorkbookWriteError(WenpingError):
+    """A case holds something a workbook cell cannot show as typed (a list item with a line break)."""
+
+    code = "unfit-for-workbook"
+    status = 422
+    title = "案卷无法写成表格"
+    exit_code = 1
 
 
 def display_width(text: str) -> int:
@@ -94,6 +104,19 @@ def sheet_rows(layout: Layout, data: Optional[dict]) -> dict[str, list[Row]]:
 # ------------------------------------------------------------------ cells
 
 
+def lines_cell(column: Column, items: list) -> str:
+    """A list of texts as one cell, one item per line: an item may hold no line break and not be blank."""
+    for number, item in enumerate(items, 1):
+        text = str(item)
+        if "\n" in text or "\r" in text or not text.strip():
+            what = "含换行" if text.strip() else "是空白"
+            raise WorkbookWriteError(
+                f"「{column.title}」第 {number} 项{what}：表格中这一格每行是一项，无法照原样写入；"
+                "请把这一项拆开、去掉换行或删除空白项后再转换"
+            )
+    return "\n".join(str(v) for v in items)
+
+
 def cell_value(column: Column, value: Any) -> Any:
     """A case value (JSON form) as the cell holds it."""
     if value is None:
@@ -106,7 +129,7 @@ def cell_value(column: Column, value: Any) -> Any:
     if column.kind == YESNO and isinstance(value, bool):
         return YES if value else NO
     if column.kind == LINES and isinstance(value, list):
-        return "\n".join(str(v) for v in value)
+        return lines_cell(column, value) if value else None
     return value
 
 
@@ -359,6 +382,11 @@ def workbook_bytes(data: Optional[dict] = None) -> bytes:
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()
     return _fixed_times(raw.getvalue())
+
+
+def case_workbook(case) -> bytes:
+    """The workbook of a validated ``Case`` (e.g. a version kept in the register)."""
+    return workbook_bytes(case.model_dump(mode="json", exclude_none=True))
 
 
 def _fixed_times(data: bytes) -> bytes:
