@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ THIN = Side(style="thin", color="BFBFBF")
 HEADER_BORDER = Border(bottom=Side(style="medium", color="808080"), right=THIN)
 TOP = Alignment(vertical="top")
 WRAP = Alignment(vertical="top", wrap_text=True)
+LEFT_WRAP = Alignment(horizontal="left", vertical="top", wrap_text=True)
 HEADER_ALIGN = Alignment(vertical="center", wrap_text=True)
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -167,7 +169,7 @@ def hint(column: Column) -> str:
         parts.append("数字，不加单位。")
     elif column.kind == LINES:
         parts.append("可填多项，每项一行（Excel、WPS 按 Alt+Enter 换行，LibreOffice 按 Ctrl+Enter）。")
-    elif column.kind == MARKDOWN:
+    elif column.kind == MARKDOWN and "Markdown" not in column.description:
         parts.append("可分段：空行分段，以「- 」或「1. 」开头的行为列表，**加粗**。")
     if column.required:
         parts.append("必填。")
@@ -223,7 +225,7 @@ def write_kv(ws: Worksheet, sheet: Sheet, row: Row) -> None:
         value = ws.cell(number, 2)
         put(value, cell_value(column, get_in(row.item, column.path)) if row.item is not None else column.const)
         style_value(value, column.kind)
-        value.alignment = WRAP
+        value.alignment = LEFT_WRAP
         note = ws.cell(number, 3)
         note.value = hint(column)
         note.alignment = WRAP
@@ -354,11 +356,45 @@ def write_guide(ws: Worksheet, layout: Layout) -> None:
     ws.column_dimensions["B"].width = 100
 
 
+LINE_HEIGHT = 18  # points a line of 11-point Chinese text takes (Latin needs 15)
+MAX_ROW_HEIGHT = 409  # Excel's limit
+
+
+def lines_needed(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column ``width`` characters wide."""
+    room = max(width - 1, 1.0)
+    shown = lambda line: sum(1.75 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)  # noqa: E731
+    return sum(max(1, math.ceil(shown(line.rstrip()) / room)) for line in text.split("\n"))
+
+
+def fit_row_heights(ws: Worksheet) -> None:
+    """Rows tall enough for their wrapped cells: spreadsheet programs do not size rows they open."""
+    widths = {letter: dim.width for letter, dim in ws.column_dimensions.items()}
+    for row in ws.iter_rows(min_row=2):
+        needed = 1
+        for cell in row:
+            if isinstance(cell.value, str) and cell.alignment.wrap_text:
+                needed = max(needed, lines_needed(cell.value, widths.get(cell.column_letter) or 13))
+        if needed > 1:
+            ws.row_dimensions[row[0].row].height = min(needed * LINE_HEIGHT + 4, MAX_ROW_HEIGHT)
+
+
+def fit_for_printing(ws: Worksheet) -> None:
+    """Printed (or made a PDF), a sheet is as wide as a landscape page, its header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+
+
 def build_workbook(data: Optional[dict], layout: Optional[Layout] = None) -> Workbook:
     layout = layout or case_layout()
     wb = Workbook()
     write_guide(wb.active, layout)
     wb.active.title = GUIDE_SHEET
+    fit_for_printing(wb.active)
     rows = sheet_rows(layout, data)
     for sheet in layout.sheets:
         ws = wb.create_sheet(sheet.name)
@@ -366,6 +402,8 @@ def build_workbook(data: Optional[dict], layout: Optional[Layout] = None) -> Wor
             write_kv(ws, sheet, rows[sheet.name][0])
         else:
             write_table(ws, sheet, rows[sheet.name])
+        fit_row_heights(ws)
+        fit_for_printing(ws)
     wb.properties.creator = AUTHOR
     wb.properties.title = "稳评案卷"
     wb.properties.created = FIXED_TIME
