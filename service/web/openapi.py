@@ -48,6 +48,9 @@ from service.web.models import (
     ValidationResult,
 )
 from service.web.problems import PROBLEM_JSON, STANDARD
+from service.workbook import XLSX_TYPE
+
+WORKBOOK_BODY = "案卷表格（wenping workbook 或表单下载的 .xlsx，填好后原样提交）；错误另注明单元格（cell）"
 
 REF = "#/components/schemas/{model}"
 OPENAPI_VERSION = "3.1.0"
@@ -165,9 +168,13 @@ def html_answer(description: str, also: tuple[str, ...] = ()) -> Answer:
 class Body:
     model: type[BaseModel]
     media: str = "application/json"
+    workbook: bool = False  # the case may also come as the clerk's workbook (.xlsx)
 
     def render(self, doc: _Doc) -> dict:
-        return {"required": True, "content": {self.media: {"schema": doc.ref(self.model, "validation")}}}
+        content = {self.media: {"schema": doc.ref(self.model, "validation")}}
+        if self.workbook:
+            content[XLSX_TYPE] = {"schema": {"type": "string", "contentMediaType": XLSX_TYPE, "description": WORKBOOK_BODY}}
+        return {"required": True, "content": content}
 
 
 # ------------------------------------------------------------------ the routes
@@ -240,7 +247,7 @@ ROUTES: tuple[Route, ...] = (
         problems=GENERATION_PROBLEMS,
         protected=True,
         query=PackageQuery,
-        body=Body(Case),
+        body=Body(Case, workbook=True),
     ),
     Route(
         "post", "/api/v1/documents/{kind}", "api.documents", "createDocument", "生成单份文书",
@@ -250,7 +257,7 @@ ROUTES: tuple[Route, ...] = (
         protected=True,
         path_params=DocumentPath,
         query=DocumentQuery,
-        body=Body(Case),
+        body=Body(Case, workbook=True),
     ),
     Route(
         "post", "/api/v1/summaries", "api.summaries", "createSummary", "生成工作情况汇报",
@@ -269,7 +276,7 @@ ROUTES: tuple[Route, ...] = (
         {200: json_answer(ValidationResult, "校验结果")},
         problems=(400, 401, 403, 413, 415),
         protected=True,
-        body=Body(Case),
+        body=Body(Case, workbook=True),
     ),
     Route(
         "post", "/api/v1/cases", "cases.submit", "submitCase", "登记案卷版本",
@@ -279,7 +286,7 @@ ROUTES: tuple[Route, ...] = (
         problems=(400, 401, 403, 413, 415, 422, 503),
         protected=True,
         query=SubmitQuery,
-        body=Body(Case),
+        body=Body(Case, workbook=True),
     ),
     Route(
         "get", "/api/v1/cases", "cases.cases", "listCases", "台账中的案卷",
@@ -367,6 +374,16 @@ ROUTES: tuple[Route, ...] = (
         "get", "/sample-case.json", "form.sample_case", "sampleCase", "示例案卷",
         "下载示例案卷（schemas/examples/sample-case.json）。",
         {200: json_answer(Case, "示例案卷", mode="validation")},
+    ),
+    Route(
+        "get", "/case-workbook.xlsx", "form.blank_workbook", "blankWorkbook", "空白案卷表格",
+        "下载空白的案卷表格（.xlsx，第一页为填写说明），填好后可提交给各生成接口或上传表单。",
+        {200: download((XLSX_TYPE,), "空白案卷表格")},
+    ),
+    Route(
+        "get", "/sample-case.xlsx", "form.sample_workbook", "sampleWorkbook", "示例案卷表格",
+        "下载填好示例案卷的案卷表格（.xlsx）。",
+        {200: download((XLSX_TYPE,), "示例案卷表格")},
     ),
 )
 
