@@ -33,7 +33,7 @@ FIXED_TIME = datetime(2026, 1, 1)  # workbook properties and zip entries: the sa
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")  # light blue: a header
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")  # light orange: a required field (with ＊)
-KEY_FILL = PatternFill("solid", fgColor="E2EFDA")  # light green: a key other sheets refer to, or a reference
+KEY_FILL = PatternFill("solid", fgColor="E2EFDA")  # light green: a key other sheets refer to, or a reference (＊ if required)
 THIN = Side(style="thin", color="BFBFBF")
 HEADER_BORDER = Border(bottom=Side(style="medium", color="808080"), right=THIN)
 TOP = Alignment(vertical="top")
@@ -201,7 +201,7 @@ def validation_for(column: Column) -> Optional[DataValidation]:
 def header_cell(cell: Cell, text: str, required: bool, note: str = "", key: bool = False) -> None:
     cell.value = text
     cell.font = HEADER_FONT
-    cell.fill = REQUIRED_FILL if required else KEY_FILL if key else HEADER_FILL
+    cell.fill = KEY_FILL if key else REQUIRED_FILL if required else HEADER_FILL
     cell.border = HEADER_BORDER
     cell.alignment = HEADER_ALIGN
     if note:
@@ -336,7 +336,7 @@ def write_guide(ws: Worksheet, layout: Layout) -> None:
         if sheet.reference_title:
             parent = sheet.parent
             lines.append(f"「{sheet.name}」表每一行的「{sheet.reference_title}」填它所属的「{parent.name}」表那一行的{parent.key_title}。")
-    lines.append("请不要改动表头和工作表名称；绿色表头是各表之间对应用的编号或序号。")
+    lines.append("绿色表头是各表之间对应用的编号或序号（标「＊」的同样必填）。请不要改动表头和工作表名称。")
     row = 3
     for number, line in enumerate(lines, 1):
         ws.cell(row, 1, f"{number}.")
@@ -394,6 +394,7 @@ def build_workbook(data: Optional[dict], layout: Optional[Layout] = None) -> Wor
     wb = Workbook()
     write_guide(wb.active, layout)
     wb.active.title = GUIDE_SHEET
+    fit_row_heights(wb.active)
     fit_for_printing(wb.active)
     rows = sheet_rows(layout, data)
     for sheet in layout.sheets:
