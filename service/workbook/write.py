@@ -339,7 +339,7 @@ def write_guide(ws: Worksheet, layout: Layout) -> None:
     lines.append("绿色表头是各表之间对应用的编号或序号（标「＊」的同样必填）。请不要改动表头和工作表名称。")
     row = 3
     for number, line in enumerate(lines, 1):
-        ws.cell(row, 1, f"{number}.")
+        ws.cell(row, 1, f"{number}.").alignment = TOP
         ws.cell(row, 2, line).alignment = WRAP
         row += 1
     row += 1
