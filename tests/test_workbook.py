@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import zipfile
 from datetime import date
-from pathlib import Path
 
 import openpyxl
 import pytest
