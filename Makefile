@@ -12,8 +12,9 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 # (Hanazono: all of CJK Ext-A to Ext-F, e.g. 𠮷 U+20BB7; Symbola: monochrome emoji — not
 # fonts-noto-color-emoji, which LibreOffice 7.4 prints blank; not fonts-noto-cjk, which fonts.conf
 # rejects and whose Ext-B Hanazono covers), poppler for reading PDFs back, Chromium for the form's
-# browser tests, PostgreSQL for the register's tests, Redis as the jobs' broker in the jobs tests.
-APT_PACKAGES := libreoffice-writer-nogui python3-uno fontconfig fonts-arphic-uming fonts-wqy-zenhei \
+# browser tests, PostgreSQL for the register's tests, Redis as the jobs' broker in the jobs tests, LibreOffice
+# Calc to open the clerk's workbook in the workbook tests.
+APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fontconfig fonts-arphic-uming fonts-wqy-zenhei \
 	fonts-arphic-ukai fonts-liberation2 fonts-hanazono fonts-symbola poppler-utils chromium postgresql redis-server
 
 .PHONY: run test venv sysdeps schema settings-doc templates bench clean

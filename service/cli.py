@@ -38,16 +38,24 @@ def report_error(exc: WenpingError) -> None:
     if isinstance(exc, InvalidInput):
         click.echo(f"{exc}：", err=True)
         for e in exc.validation.errors:
-            click.echo(f"  - {e.path}：{e.message}", err=True)
+            click.echo(f"  - {where(e)}：{e.message}", err=True)
     else:
         click.echo(f"错误：{exc}", err=True)
 
 
+def where(issue) -> str:
+    """An issue's place: its path, and its cell when the case came from a workbook."""
+    cell = getattr(issue, "cell", None)
+    return f"{cell}（{issue.path}）" if cell and issue.path else cell or issue.path
+
+
 def _load(path: Path):
-    from service.checks.validation import CaseReadError, read_json
+    """A case file's data: JSON or a workbook (.xlsx)."""
+    from service.checks.validation import CaseReadError, read_case_bytes
+    from service.workbook import WorkbookReadError
 
     try:
-        return read_json(path.read_bytes())
+        return read_case_bytes(path.read_bytes())
     except FileNotFoundError:
         raise InputReadError(f"文件 {path} 不存在") from None
     except PermissionError:
@@ -58,6 +66,8 @@ def _load(path: Path):
         raise InputReadError(f"无法读取文件 {path}（{exc.strerror}）") from None
     except CaseReadError as exc:
         raise CaseReadError(f"{path}：{exc}") from None
+    except WorkbookReadError as exc:
+        raise WorkbookReadError(f"{path}：{exc}") from None
 
 
 def _refuse_input(target: Path, inputs: list[Path]) -> None:
@@ -107,11 +117,11 @@ def _print_human(result, path: Path) -> None:
     if result.errors:
         click.echo(f"\n错误（{len(result.errors)} 项）：")
         for e in result.errors:
-            click.echo(f"  - {e.path}：{e.message}")
+            click.echo(f"  - {where(e)}：{e.message}")
     if result.warnings:
         click.echo(f"\n提醒（{len(result.warnings)} 项）：")
         for w in result.warnings:
-            click.echo(f"  - {w.path}：{w.message}")
+            click.echo(f"  - {where(w)}：{w.message}")
     a = result.assessment
     if a:
         click.echo("\n风险测算：")
@@ -224,11 +234,37 @@ def generate_cmd(file: Path, output: Path | None, pdf: bool, template_set: str |
     target = output or Path(package.file_name)
     _write(target, package.data, [file])
     for w in package.validation.warnings:
-        click.echo(f"提醒：{w.path}：{w.message}", err=True)
+        click.echo(f"提醒：{where(w)}：{w.message}", err=True)
     count = sum(1 for f in package.manifest["files"] if f["kind"] not in ("case",))
     assessment = package.validation.assessment
     level = f"风险等级：{assessment.final_level}" if assessment else "尚未识别风险"
     click.echo(f"已生成 {target}（{count} 个文件，{level}）")
+
+
+@main.command("workbook")
+@click.argument("case", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="输出的表格文件（.xlsx；默认：案卷编号_案卷.xlsx，不给案卷时为 稳评案卷.xlsx）。")
+def workbook_cmd(case: Path | None, output: Path | None) -> None:
+    """生成案卷表格（Excel、WPS 表格、LibreOffice 均可填写）：不给 CASE 时为空白表格，否则填入案卷 CASE（JSON 或表格）。"""
+    from service.checks.validation import validate
+    from service.workbook import workbook_bytes
+
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise UsageError(f"输出文件 {output} 应以 .xlsx 结尾")
+    inputs = [case] if case is not None else []
+    if output is not None:
+        _refuse_input(output, inputs)
+    data = None
+    if case is not None:
+        result = validate(_load(case))
+        if result.case is None:
+            raise InvalidInput(f"案卷有 {len(result.errors)} 处格式错误，无法写成表格", result)
+        data = result.case.model_dump(mode="json", exclude_none=True)
+        for e in result.errors:
+            click.echo(f"提醒：案卷中的错误照原样写入了表格，请在表格中改正：{where(e)}：{e.message}", err=True)
+    target = output or Path(f"{data['case_id']}_案卷.xlsx" if data else "稳评案卷.xlsx")
+    _write(target, workbook_bytes(data), inputs)
+    click.echo(f"已生成 {target}（{'已填入案卷 ' + data['case_id'] if data else '空白表格，先看「填写说明」'}）")
 
 
 @main.command("batch")
@@ -242,7 +278,7 @@ def generate_cmd(file: Path, output: Path | None, pdf: bool, template_set: str |
               help="把案卷作为任务交给任务队列（如 redis://主机:6379/0）中的 wenping worker 进程生成；须与它们共用台账数据库和 WENPING_STATE_DIR。")
 def batch_cmd(inputs: tuple[str, ...], outdir: Path, jobs: int | None, pdf: bool, template_set: str | None, force: bool,
               broker: str | None) -> None:
-    """批量生成报备材料包：INPUT 可以是案卷文件、文件夹（其中的 *.json）或通配符（如 'cases/*.json'）。
+    """批量生成报备材料包：INPUT 可以是案卷文件（JSON 或 .xlsx 表格）、文件夹（其中的 *.json 和 *.xlsx）或通配符（如 'cases/*.json'）。
 
     每个案卷生成一个 zip，另在输出文件夹写 report.csv 和 report.json；未变化的案卷再次运行时跳过。
     退出码：0 全部成功，1 有无效或失败的案卷，2 无法开始，130 被中断。
@@ -314,7 +350,7 @@ def summary_cmd(door: Door, file: Path | None, output: Path | None, pdf: bool, s
     for target, payload in targets:
         _write(target, payload, inputs)
     for w in report.warnings:
-        click.echo(f"提醒：{w.path}：{w.message}", err=True)
+        click.echo(f"提醒：{where(w)}：{w.message}", err=True)
     outcome = report.context.outcome
     click.echo(f"已生成 {'、'.join(str(t) for t, _ in targets)}（{outcome.count}个事项：{outcome.final_levels_text}）")
 

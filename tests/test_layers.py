@@ -18,6 +18,7 @@ SERVICE = ROOT / "service"
 RANK = {
     "errors": 0, "settings": 0, "files": 0,
     "model": 1,
+    "workbook": 1.5,
     "risk": 2,
     "checks": 3,
     "context": 4,

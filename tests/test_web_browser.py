@@ -146,3 +146,42 @@ def test_oversized_file_is_refused_with_a_page(page, tmp_path):
     page.wait_for_selector(".banner")
     assert "请求内容过大" in page.inner_text(".banner") and "5 MB" in page.inner_text(".banner")
     shot(page, "07-too-large")
+
+
+def test_a_clerk_downloads_fills_and_uploads_the_workbook(page, tmp_path):
+    """Download the sample workbook, type a wrong grade word into a risk row, upload: the error is shown at
+    its cell; put it right, upload again: the package is the one the JSON sample gives."""
+    import io
+
+    import openpyxl
+
+    from service.generate import generate
+
+    with page.expect_download() as info:
+        page.click("#blank-workbook")
+    assert info.value.suggested_filename == "稳评案卷.xlsx"
+    with page.expect_download() as info:
+        page.click("#sample-workbook")
+    workbook = tmp_path / "示例案卷.xlsx"
+    info.value.save_as(workbook)
+    wb = openpyxl.load_workbook(workbook)
+    wb["风险"]["F3"] = "很大"
+    wrong = tmp_path / "填错的案卷.xlsx"
+    wb.save(wrong)
+
+    page.set_input_files("#case_file", str(wrong))
+    page.fill("#api_key", KEY)
+    page.get_by_role("button", name="只校验").click()
+    row = page.locator("#errors tbody tr").first
+    assert row.locator(".cell").inner_text() == "风险!F3"
+    assert "「发生概率」的取值「很大」无效，应为：很低、较低、中等、较高、很高" in row.inner_text()
+    shot(page, "08-workbook-error-at-its-cell")
+
+    page.set_input_files("#case_file", str(workbook))
+    page.fill("#api_key", KEY)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="生成并下载报备材料").click()
+    target = tmp_path / "package.zip"
+    info.value.save_as(target)
+    assert target.read_bytes() == generate(json.loads(SAMPLE_PATH.read_text(encoding="utf-8"))).data
+    assert openpyxl.load_workbook(io.BytesIO(workbook.read_bytes()))["风险"]["F3"].value == "较高"

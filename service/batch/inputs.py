@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 from service.batch.errors import BatchError
 from service.context.documents import cut_utf8, safe_file_name, visible
 
 
+CASE_SUFFIXES = (".json", ".xlsx")  # a case as JSON or as the clerk's workbook
+
+
 def expand_inputs(inputs: Iterable[str | os.PathLike], skip: Iterable[Path] = ()) -> list[Path]:
-    """Case files from files, folders (direct ``*.json`` children) and glob patterns.
+    """Case files from files, folders (direct ``*.json`` and ``*.xlsx`` children) and glob patterns.
 
     A pattern (``*``, ``?``, ``[…]``; ``**`` recurses) is expanded here, sorted, and each
     match taken as if it had been named, so quoting it changes nothing. Inputs keep
@@ -30,7 +34,7 @@ def expand_inputs(inputs: Iterable[str | os.PathLike], skip: Iterable[Path] = ()
         if path.is_dir():
             names = _folder_cases(path, skipped)
             if not names:
-                raise BatchError(f"文件夹 {text} 中没有案卷文件（*.json）")
+                raise BatchError(f"文件夹 {text} 中没有案卷文件（*.json 或 *.xlsx）")
         elif path.is_file():
             names = [path]
         elif glob.has_magic(text):
@@ -62,7 +66,7 @@ def _folder_cases(folder: Path, skipped: set[Path]) -> list[Path]:
         raise BatchError(f"无法读取文件夹 {folder}（{exc.strerror or exc}）") from exc
     return [
         p for p in children
-        if p.suffix.lower() == ".json" and not p.name.startswith(".") and p.is_file() and p.resolve() not in skipped
+        if p.suffix.lower() in CASE_SUFFIXES and not p.name.startswith(".") and p.is_file() and p.resolve() not in skipped
     ]
 
 
@@ -87,8 +91,25 @@ class CaseInput:
         return f"案卷编号与其他输入文件重复，输出文件名加了「_{self.suffix}」" if self.suffix else ""
 
 
+def input_digest(data: Any) -> str:
+    """The SHA-256 a re-run compares: of the normalised case (what the manifest records as
+    ``input_sha256``), so that the same case as JSON or as a workbook, or saved again unchanged,
+    is the same input; of the data's canonical JSON when it is not a valid case."""
+    from pydantic import ValidationError
+
+    from service.model.case import Case
+    from service.package.archive import canonical_case_json
+
+    try:
+        body = canonical_case_json(Case.model_validate(data).model_dump(mode="json", exclude_none=True))
+    except ValidationError:
+        body = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
+    return hashlib.sha256(body).hexdigest()
+
+
 def read_input(item: CaseInput) -> None:
-    from service.checks.validation import CaseReadError, read_json
+    from service.checks.validation import read_case_bytes
+    from service.errors import InputReadError, InvalidInput
 
     try:
         raw = item.path.read_bytes()
@@ -97,10 +118,13 @@ def read_input(item: CaseInput) -> None:
         return
     item.input_sha256 = hashlib.sha256(raw).hexdigest()
     try:
-        data = read_json(raw)
-    except CaseReadError as exc:
+        data = read_case_bytes(raw)
+    except InputReadError as exc:
         item.problem = str(exc)
         return
+    except InvalidInput:  # a workbook whose sheets do not fit: the worker lists each problem at its cell
+        return
+    item.input_sha256 = input_digest(data)
     if isinstance(data, dict) and isinstance(data.get("case_id"), str):
         item.case_id = data["case_id"]
 

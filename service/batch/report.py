@@ -94,7 +94,8 @@ class BatchReport:
 
 
 def issue_text(issue: dict) -> str:
-    return f"{issue['path']}：{issue['message']}" if issue.get("path") else str(issue.get("message", ""))
+    where = f"{issue['cell']}（{issue['path']}）" if issue.get("cell") and issue.get("path") else issue.get("cell") or issue.get("path")
+    return f"{where}：{issue['message']}" if where else str(issue.get("message", ""))
 
 
 def write_reports(report: BatchReport) -> None:

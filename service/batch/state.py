@@ -1,6 +1,6 @@
 """Skipping unchanged cases: the fingerprint of a run's settings and the state file of the output folder.
 
-A case is skipped when its key (input bytes, templates, template-set name, risk profile,
+A case is skipped when its key (the normalised case, templates, template-set name, risk profile,
 generator version, PDF flag, output name) is the one recorded and its zip is still
 there with the recorded SHA-256.
 """

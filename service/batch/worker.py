@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
-from service.batch.inputs import os_problem, output_name
+from service.batch.inputs import input_digest, os_problem, output_name
 from service.errors import InvalidInput, WenpingError
 from service.files import os_reason, temp_name, write_synced
 
@@ -89,7 +89,7 @@ def generate_one(path: str, pdf: bool, outdir: str, suffix: str) -> dict:
     small, so a worker stopped mid-send cannot leave the pool waiting for its end.
     """
     from service.generate import generate
-    from service.checks.validation import read_json
+    from service.checks.validation import read_case_bytes
 
     started = time.perf_counter()
 
@@ -104,7 +104,8 @@ def generate_one(path: str, pdf: bool, outdir: str, suffix: str) -> dict:
         return done("invalid", [{"path": "", "message": os_problem(Path(path), exc)}])
     input_sha256 = hashlib.sha256(raw).hexdigest()
     try:
-        data = read_json(raw)
+        data = read_case_bytes(raw)
+        input_sha256 = input_digest(data)
         package = generate(data, pdf=pdf, templates=_worker["templates"], converter=_worker.get("converter"))
     except WenpingError as exc:  # the case's own errors, or conversion, rendering, profile
         return done(*case_outcome(exc), input_sha256=input_sha256)

@@ -20,9 +20,11 @@ from service.risk.engine import Assessment, WeightError
 class Issue:
     path: str
     message: str
+    cell: Optional[str] = None  # the workbook cell of the path (``风险!D4``), when the case came from one
 
     def as_dict(self) -> dict:
-        return {"path": self.path, "message": self.message}
+        shown = {"path": self.path, "message": self.message}
+        return {**shown, "cell": self.cell} if self.cell else shown
 
 
 Rule = Callable[[Case], Iterator[Issue]]

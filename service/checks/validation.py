@@ -12,7 +12,7 @@ import json
 import re
 import types
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Optional
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -24,6 +24,7 @@ from service.model.case import Case, Risk
 from service.model.upgrade import upgrade
 from service.risk.engine import Assessment, WeightError, assess
 from service.risk.profile import RiskProfile, active_profile
+from service.workbook.read import WorkbookCase, is_workbook, read_workbook
 
 
 class CaseReadError(InputReadError):
@@ -142,9 +143,28 @@ def _refuse_marked(data: Any) -> None:
             stack += [((*path, i), v) for i, v in reversed(list(enumerate(value)))]
 
 
+def read_case_bytes(raw: bytes) -> Any:
+    """A case file's data: a workbook (.xlsx, known by its zip signature) or JSON text.
+
+    Raises ``CaseReadError`` / ``WorkbookReadError`` (unreadable) or ``WorkbookInvalid`` (sheets that
+    do not fit together, each problem at its cell).
+    """
+    return read_workbook(raw) if is_workbook(raw) else read_json(raw)
+
+
 def validate(data: Any, profile: Optional[RiskProfile] = None) -> Validation:
-    """Validate parsed case JSON against the model, the rules and the risk engine."""
-    profile = profile or active_profile()
+    """Validate parsed case data against the model, the rules and the risk engine.
+
+    Data read from a workbook (``WorkbookCase``) gets the cell of each error and warning as well.
+    """
+    result = _validate(data, profile or active_profile())
+    if isinstance(data, WorkbookCase):
+        result.errors = [replace(e, cell=data.cells.locate(e.path)) for e in result.errors]
+        result.warnings = [replace(w, cell=data.cells.locate(w.path)) for w in result.warnings]
+    return result
+
+
+def _validate(data: Any, profile: RiskProfile) -> Validation:
     data, notes = upgrade(data)
     try:
         case = Case.model_validate(data)
@@ -185,7 +205,7 @@ _TYPE_NAMES = {
     "string_type": "文字",
     "int_type": "整数",
     "float_type": "数字",
-    "bool_type": "true 或 false",
+    "bool_type": "true 或 false（表格中为「是」或「否」）",
     "list_type": "列表（[…]）",
     "dict_type": "对象（{…}）",
     "model_type": "对象（{…}）",

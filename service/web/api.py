@@ -16,6 +16,7 @@ from service.model.schema import case_schema
 from service.render.contract import check_folder
 from service.render.template_sets import DEFAULT_SET, template_set_folders
 from service.checks.validation import validate
+from service.workbook import XLSX_TYPE
 
 from service.web.auth import require_key
 from service.web.generation import (
@@ -26,6 +27,7 @@ from service.web.generation import (
     download,
     package_response,
     read_case,
+    read_case_workbook,
     template_set,
 )
 from service.web.models import TemplateInfo, TemplatesListing
@@ -41,12 +43,19 @@ def json_response(body: Any, status: int = 200, mimetype: str = "application/jso
     return Response(data, status=status, mimetype=mimetype)
 
 
-def case_body() -> Any:
-    """The request body as case JSON: 415 unless JSON, 413 over the limit, 400 unreadable."""
+def case_body(workbook: bool = True) -> Any:
+    """The request body as case data: JSON, or (``workbook``) the clerk's workbook as .xlsx.
+
+    415 for any other content type, 413 over the limit, 400 unreadable, 422 a workbook whose sheets
+    do not fit together (each problem at its cell).
+    """
     mimetype = request.mimetype
+    if workbook and mimetype == XLSX_TYPE:
+        return read_case_workbook(read_body())
     if mimetype not in JSON_TYPES and not mimetype.endswith("+json"):
         shown = f"，实际为「{mimetype[:60]}」" if mimetype else "（请求未注明 Content-Type）"
-        raise ApiProblem(415, f"请以 JSON 提交案卷：Content-Type 应为 application/json{shown}")
+        also = f"，或以表格提交：Content-Type 为 {XLSX_TYPE}" if workbook else ""
+        raise ApiProblem(415, f"请以 JSON 提交案卷：Content-Type 应为 application/json{also}{shown}")
     return read_case(read_body())
 
 
@@ -127,7 +136,7 @@ def documents(kind: str) -> Response:
 @bp.post("/summaries")
 @require_key
 def summaries() -> Response:
-    name, data, mimetype = build_summary(case_body(), pdf=flag("pdf"))
+    name, data, mimetype = build_summary(case_body(workbook=False), pdf=flag("pdf"))
     return download(data, name, mimetype, fallback="wenping_summary" + (".pdf" if mimetype.endswith("pdf") else ".docx"))
 
 

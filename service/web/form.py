@@ -10,7 +10,9 @@ Bearer key.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
@@ -23,7 +25,8 @@ from service.checks.validation import Validation, validate
 from service.errors import InvalidInput, WenpingError
 
 from service.web.auth import bearer_token, check_key
-from service.web.generation import build_package, package_response, read_case
+from service.web.generation import build_package, download, package_response, read_case, read_case_file
+from service.workbook import XLSX_TYPE, workbook_bytes
 from service.web.pdf_status import pdf_ready
 from service.web.problems import ApiProblem, error_problem, from_http_exception, human_size, respond
 from service.web.register_pages import missing_text, submit_to_register
@@ -95,7 +98,7 @@ def submit() -> Response:
         check_key(supplied)
         state.key = supplied or ""
         raw, state.file_name = _case_bytes(state)
-        data = read_case(raw)
+        data = read_case_file(raw) if state.file_name else read_case(raw)
         if state.action == "validate":
             state.validation, state.checked = validate(data), True
             state.readiness = readiness_rows(state.validation)
@@ -133,10 +136,10 @@ def _case_bytes(state: FormState) -> tuple[bytes, str]:
     if upload is not None and upload.filename:
         if state.text.strip():
             state.notes.append("同时选择了文件和粘贴的内容：本次使用所选文件。")
-        return upload.read(), upload.filename
+        return upload.read(), upload.filename  # JSON or a workbook: told apart by its bytes
     if state.text.strip():
         return state.text.encode("utf-8"), ""
-    raise ApiProblem(400, "请选择案卷文件，或把案卷内容（JSON）粘贴到文本框中", slug="empty-case", title="没有收到案卷")
+    raise ApiProblem(400, "请选择案卷文件（JSON 或 .xlsx 表格），或把案卷内容（JSON）粘贴到文本框中", slug="empty-case", title="没有收到案卷")
 
 
 @bp.errorhandler(HTTPException)
@@ -153,3 +156,31 @@ def sample_case() -> Response:
     response = send_file(SAMPLE_CASE, mimetype="application/json", as_attachment=True, download_name="sample-case.json")
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+def workbook_download(data: Optional[dict], file_name: str) -> Response:
+    """A case's data (JSON form; None: blank) as the clerk's workbook to download.
+
+    For any page that offers "download this case as a workbook" (e.g. a version kept in the register).
+    """
+    response = download(workbook_bytes(data), file_name, XLSX_TYPE, fallback="wenping_case.xlsx")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@lru_cache(maxsize=1)
+def _sample_data() -> dict:
+    from service.model.case import Case
+
+    case = Case.model_validate(json.loads(SAMPLE_CASE.read_text("utf-8")))
+    return case.model_dump(mode="json", exclude_none=True)
+
+
+@bp.get("/case-workbook.xlsx")
+def blank_workbook() -> Response:
+    return workbook_download(None, "稳评案卷.xlsx")
+
+
+@bp.get("/sample-case.xlsx")
+def sample_workbook() -> Response:
+    return workbook_download(_sample_data(), "示例案卷.xlsx")

@@ -20,6 +20,7 @@ from service.generate import Package, generate, render_document
 from service.package.archive import PackageFile
 from service.render.template_sets import TemplateSet, resolve_template_set
 from service.checks.validation import CaseReadError, read_json
+from service.workbook import WorkbookReadError, is_workbook, read_workbook
 
 
 ZIP = "application/zip"
@@ -35,6 +36,19 @@ def read_case(raw: bytes) -> Any:
         raise CaseReadError(f"无法读取案卷：{exc}") from None
     except RecursionError:
         raise CaseReadError("无法读取案卷：JSON 嵌套层数过深") from None
+
+
+def read_case_workbook(raw: bytes) -> Any:
+    """Case data from a workbook (.xlsx); ``WorkbookReadError`` (400) or ``WorkbookInvalid`` (422, by cell)."""
+    try:
+        return read_workbook(raw)
+    except WorkbookReadError as exc:
+        raise WorkbookReadError(f"无法读取表格：{exc}") from None
+
+
+def read_case_file(raw: bytes) -> Any:
+    """An uploaded case file, JSON or workbook (told apart by the zip signature every .xlsx starts with)."""
+    return read_case_workbook(raw) if is_workbook(raw) else read_case(raw)
 
 
 def template_set(name: Optional[str]) -> Optional[TemplateSet]:

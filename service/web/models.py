@@ -21,6 +21,7 @@ class Issue(BaseModel):
 
     path: str = Field(title="路径", description="点号连接的 JSON 路径，列表下标为数字，如 consultation.meetings.1.statements.0.speaker")
     message: str = Field(title="说明", description="中文说明，指出有问题的值")
+    cell: Optional[str] = Field(None, title="单元格", description="案卷以表格（.xlsx）提交时，该项所在的单元格，如 风险!F3")
 
 
 class Score(BaseModel):

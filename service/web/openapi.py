@@ -74,6 +74,9 @@ from service.web.models import (
     ValidationResult,
 )
 from service.web.problems import PROBLEM_JSON, STANDARD
+from service.workbook import XLSX_TYPE
+
+WORKBOOK_BODY = "案卷表格（wenping workbook 或表单下载的 .xlsx，填好后原样提交）；错误另注明单元格（cell）"
 
 REF = "#/components/schemas/{model}"
 OPENAPI_VERSION = "3.1.0"
@@ -209,9 +212,13 @@ class Body:
     model: type[BaseModel]
     media: str = "application/json"
     required: bool = True  # the register pages' buttons: every field has a default (the key may come as a header)
+    workbook: bool = False  # the case may also come as the clerk's workbook (.xlsx)
 
     def render(self, doc: _Doc) -> dict:
-        return {"required": self.required, "content": {self.media: {"schema": doc.ref(self.model, "validation")}}}
+        content = {self.media: {"schema": doc.ref(self.model, "validation")}}
+        if self.workbook:
+            content[XLSX_TYPE] = {"schema": {"type": "string", "contentMediaType": XLSX_TYPE, "description": WORKBOOK_BODY}}
+        return {"required": self.required, "content": content}
 
 
 # ------------------------------------------------------------------ the routes
@@ -287,7 +294,7 @@ ROUTES: tuple[Route, ...] = (
         problems=GENERATION_PROBLEMS,
         protected=True,
         query=PackageQuery,
-        body=Body(Case),
+        body=Body(Case, workbook=True),
     ),
     Route(
         "post", "/api/v1/documents/{kind}", "api.documents", "createDocument", "生成单份文书",
@@ -297,7 +304,7 @@ ROUTES: tuple[Route, ...] = (
         protected=True,
         path_params=DocumentPath,
         query=DocumentQuery,
-        body=Body(Case),
+        body=Body(Case, workbook=True),
     ),
     Route(
         "post", "/api/v1/summaries", "api.summaries", "createSummary", "生成工作情况汇报",
@@ -316,7 +323,7 @@ ROUTES: tuple[Route, ...] = (
         {200: json_answer(ValidationResult, "校验结果")},
         problems=(400, 401, 403, 413, 415),
         protected=True,
-        body=Body(Case),
+        body=Body(Case, workbook=True),
     ),
     Route(
         "post", "/api/v1/cases", "cases.submit", "submitCase", "登记案卷版本",
@@ -326,7 +333,7 @@ ROUTES: tuple[Route, ...] = (
         problems=(400, 401, 403, 413, 415, 422, 503),
         protected=True,
         query=SubmitQuery,
-        body=Body(Case),
+        body=Body(Case, workbook=True),
     ),
     Route(
         "get", "/api/v1/cases", "cases.cases", "listCases", "台账中的案卷",
@@ -583,6 +590,16 @@ ROUTES: tuple[Route, ...] = (
         "get", "/sample-case.json", "form.sample_case", "sampleCase", "示例案卷",
         "下载示例案卷（schemas/examples/sample-case.json）。",
         {200: json_answer(Case, "示例案卷", mode="validation")},
+    ),
+    Route(
+        "get", "/case-workbook.xlsx", "form.blank_workbook", "blankWorkbook", "空白案卷表格",
+        "下载空白的案卷表格（.xlsx，第一页为填写说明），填好后可提交给各生成接口或上传表单。",
+        {200: download((XLSX_TYPE,), "空白案卷表格")},
+    ),
+    Route(
+        "get", "/sample-case.xlsx", "form.sample_workbook", "sampleWorkbook", "示例案卷表格",
+        "下载填好示例案卷的案卷表格（.xlsx）。",
+        {200: download((XLSX_TYPE,), "示例案卷表格")},
     ),
 )
 
