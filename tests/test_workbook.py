@@ -187,7 +187,8 @@ def from_schema(schema: dict):
                 {n: s for n, s in fields.items() if n in required},
                 optional={n: s for n, s in fields.items() if n not in required},
             )
-            return made if required else made.filter(bool)  # an empty object reads back as none
+            # An object with nothing in it (no fields, or only empty lists) reads back as none.
+            return made if required else made.filter(lambda d: any(v != [] for v in d.values()))
         if kind == "object":
             return st.dictionaries(SAFE_TEXT, value(node["additionalProperties"]), min_size=1, max_size=3)
         if kind == "array":
