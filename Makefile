@@ -7,14 +7,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-# Debian packages: LibreOffice for PDF, Simplified-Chinese fonts (serif: UMing CN, sans: WenQuanYi
-# Zen Hei, kai: UKai CN; see service/pdf/fonts.conf), fall-back faces for characters those lack
-# (Hanazono: all of CJK Ext-A to Ext-F, e.g. 𠮷 U+20BB7; Symbola: monochrome emoji — not
-# fonts-noto-color-emoji, which LibreOffice 7.4 prints blank; not fonts-noto-cjk, which fonts.conf
-# rejects and whose Ext-B Hanazono covers), poppler for reading PDFs back, Chromium for the form's
-# browser tests, PostgreSQL for the register's tests.
-APT_PACKAGES := libreoffice-writer-nogui python3-uno fontconfig fonts-arphic-uming fonts-wqy-zenhei \
-	fonts-arphic-ukai fonts-liberation2 fonts-hanazono fonts-symbola poppler-utils chromium postgresql
+# Debian packages: LibreOffice for PDF; the closest free faces to the official ones (see
+# service/pdf/fonts.conf): FandolFang / FandolKai for 仿宋 / 楷体 (texlive-lang-chinese — the only Debian
+# package carrying the Fandol faces, about 100 MB with its TeX dependencies), Noto Serif CJK SC Bold for
+# 小标宋 and Noto Sans CJK SC for 黑体 (fonts-noto-cjk); the older UMing / UKai / Zen Hei faces as second
+# choices; fall-back faces for characters those lack (Hanazono: all of CJK Ext-A to Ext-F, e.g. 𠮷 U+20BB7;
+# Symbola: monochrome emoji — not fonts-noto-color-emoji, which LibreOffice 7.4 prints blank); poppler
+# for reading PDFs back, Chromium for the form's browser tests, PostgreSQL for the register's tests.
+APT_PACKAGES := libreoffice-writer-nogui python3-uno fontconfig texlive-lang-chinese fonts-noto-cjk \
+	fonts-arphic-uming fonts-wqy-zenhei fonts-arphic-ukai fonts-liberation2 fonts-hanazono fonts-symbola \
+	poppler-utils chromium postgresql
 
 .PHONY: run test venv sysdeps schema settings-doc templates bench clean
 

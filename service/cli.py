@@ -281,6 +281,31 @@ def config_cmd(door: Door, as_json: bool) -> None:
         click.echo(f"提醒：环境变量 {name} 不是稳评的设置，已忽略（拼写有误？）", err=True)
 
 
+@main.command("fonts")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出：{字体名称: {face, file, substitute}}。")
+@click.option("--template-set", "template_set", metavar="NAME", help="列出模板套 NAME 所用的字体（默认：内置模板）。")
+@click.pass_obj
+def fonts_cmd(door: Door, as_json: bool, template_set: str | None) -> None:
+    """列出模板所用的每个字体名称在 PDF 中实际由哪个字体打印，是否为替代字体（含 WENPING_FONT_DIRS）。"""
+    from service.pdf.fonts import resolve_fonts, template_font_names
+
+    folders = resolve_template_set(template_set, door.settings.template_dirs).folders() if template_set else []
+    report = resolve_fonts(door.settings.font_dirs, template_font_names(*folders))
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    for name, found in report.items():
+        if found["face"] is None:
+            click.echo(f"{name}：无法查询（未安装 fontconfig 的 fc-match）")
+            continue
+        kind = "替代字体" if found["substitute"] else "本字体"
+        click.echo(f"{name} → {found['face']}（{kind}）  {found['file']}")
+    substitutes = [name for name, found in report.items() if found["substitute"]]
+    if substitutes:
+        click.echo(f"提醒：{'、'.join(substitutes)} 未安装，PDF 中用替代字体；"
+                   "可把有授权的字体文件放入 WENPING_FONT_DIRS 所列文件夹", err=True)
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；未配置访问密钥时只能是本机地址。")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="端口（0：任选空闲端口）。")

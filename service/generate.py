@@ -16,6 +16,7 @@ from service.context.registry import FILING_KEYS, INDEX
 from service.pdf.assemble import MERGED_NAME, Part, PdfInfo, merge, normalise, page_count, page_ranges
 from service.package.archive import Manifest, PackageFile, build_zip, canonical_case_json, sha256
 from service.pdf import Deadline, PdfBackend, shared_converter
+from service.pdf.fonts import template_font_names
 from service.risk.profile import active_profile
 from service.render.template_sets import TemplateSet, default_set
 from service.checks.validation import Validation, validate
@@ -131,8 +132,10 @@ def generate(
     case = prepared.validation.case
     docs = prepared.documents
     docx_files = [render_docx(doc, templates) for doc in docs]
+    fonts = None
     if pdf:
         converter = converter or shared_converter()
+        fonts = converter.fonts(template_font_names(*templates.folders()))
         deadline = converter.deadline_from_now()  # one for the whole package, however many documents
         pdf_files = convert_all(converter, docs, docx_files, deadline)
         index_docx, index_pdf = paged_index(prepared, pdf_files, templates, converter, deadline)
@@ -156,6 +159,7 @@ def generate(
         template_set=templates.name,
         warnings=[w.as_dict() for w in prepared.validation.warnings],
         risk=prepared.validation.assessment.summary(),
+        fonts=fonts,
     )
     zip_bytes = build_zip(files, manifest, prepared.case_json, case.filing.filed_on)
     return Package(zip_bytes, safe_file_name(f"{case.case_id}_稳评报备材料", ".zip"), json.loads(manifest.to_json()), prepared.validation)
