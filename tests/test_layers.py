@@ -19,7 +19,7 @@ RANK = {
     "errors": 0, "settings": 0, "files": 0,
     "model": 1,
     "risk": 2,
-    "checks": 3,
+    "checks": 3, "audit": 3,
     "context": 4,
     "render": 5,
     "pdf": 6,
