@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Optional
 
 from service.context.builder import build_case_context
@@ -18,6 +18,7 @@ from service.package.archive import Manifest, PackageFile, build_zip, canonical_
 from service.pdf import Deadline, PdfBackend, shared_converter
 from service.pdf.fonts import template_font_names
 from service.risk.profile import active_profile
+from service.render.page_numbers import numbered_from
 from service.render.template_sets import TemplateSet, default_set
 from service.checks.validation import Validation, validate
 
@@ -113,6 +114,22 @@ def paged_index(
     return docx, pdf
 
 
+def renumbered(
+    converter: PdfBackend, docs: list[PlannedDocument], files: list[PackageFile], index_pages: int,
+    pdfs: list[PackageFile], deadline: Deadline,
+) -> list[PackageFile]:
+    """The documents as pages of the filing PDF: numbered on from the 目录, as its page ranges say.
+
+    Each document's own PDF numbers its pages from 1; in the filing the reader finds a document by the
+    numbers printed on the pages, so there they run on from one document to the next."""
+    starts, page = [], index_pages + 1
+    for pdf in pdfs:
+        starts.append(page)
+        page += pdf.pages
+    numbered = [replace(f, data=numbered_from(f.data, start)) for f, start in zip(files, starts)]
+    return convert_all(converter, docs, numbered, deadline)
+
+
 def generate(
     data: Any,
     *,
@@ -139,9 +156,10 @@ def generate(
         deadline = converter.deadline_from_now()  # one for the whole package, however many documents
         pdf_files = convert_all(converter, docs, docx_files, deadline)
         index_docx, index_pdf = paged_index(prepared, pdf_files, templates, converter, deadline)
+        merged_parts = renumbered(converter, docs, docx_files, index_pdf.pages, pdf_files, deadline)
         merged = merge(
             Part(index_pdf.title, INDEX.key, index_pdf.data),
-            [Part(p.title, p.kind, p.data) for p in pdf_files],
+            [Part(p.title, p.kind, p.data) for p in merged_parts],
             PdfInfo(case.matter.name, case.authority.name, "社会稳定风险评估报备材料",
                     f"社会稳定风险评估,报备材料,{case.case_id}", case.filing.filed_on),
         )

@@ -1,7 +1,7 @@
 """Fonts: an installed official face always wins over its substitute, and `wenping fonts` says which prints what.
 
-The official faces are licensed, so the test makes one: a free Kai face cut down to the test's characters and
-renamed 仿宋_GB2312 with fontTools, put in a temporary WENPING_FONT_DIRS folder.
+The official faces are licensed, so the test makes one: a free TrueType Kai face cut down to the test's characters
+and renamed 仿宋_GB2312 with fontTools, put in a temporary WENPING_FONT_DIRS folder.
 """
 
 from __future__ import annotations
@@ -23,14 +23,14 @@ from service.pdf.fonts import FONTS_CONF, resolve_fonts, template_font_names
 
 from .test_pdf_converter import make_docx, needs_lo, pdf_fonts, pdf_text
 
-FANDOL = Path("/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol")
+UKAI = Path("/usr/share/fonts/truetype/arphic/ukai.ttc")  # fonts-arphic-ukai; its first face is AR PL UKai CN
 PLANTED_PS_NAME = "PlantedFangSongGB2312"
 TEXT = "某镇人民政府关于社会稳定风险评估的报告一二三四五六七八九十，。：；（）〔〕"
 
 
 def plant_official_face(folder: Path, family: str = "仿宋_GB2312") -> Path:
-    """A font file whose family is ``family``: FandolKai, subset to TEXT, renamed."""
-    font = TTFont(FANDOL / "FandolKai-Regular.otf")
+    """A font file whose family is ``family``: AR PL UKai CN, subset to TEXT, renamed."""
+    font = TTFont(UKAI, fontNumber=0)
     options = subset.Options()
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
@@ -47,15 +47,8 @@ def plant_official_face(folder: Path, family: str = "仿宋_GB2312") -> Path:
         names.setName(family, 4, 3, 1, language)
     names.setName(PLANTED_PS_NAME, 6, 3, 1, 0x409)
     names.setName(f"{PLANTED_PS_NAME};test", 3, 3, 1, 0x409)
-    if "CFF " in font:
-        cff = font["CFF "].cff
-        cff.fontNames = [PLANTED_PS_NAME]
-        top = cff.topDictIndex[0]
-        top.FullName = top.FamilyName = PLANTED_PS_NAME
-        for font_dict in getattr(top, "FDArray", []):  # a CID font names itself here too
-            font_dict.FontName = PLANTED_PS_NAME
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "planted-fangsong.otf"
+    path = folder / "planted-fangsong.ttf"
     font.save(path)
     return path
 
@@ -76,11 +69,12 @@ def test_fonts_conf_only_appends_substitutes():
 def test_substitutes_are_the_closest_free_faces():
     report = resolve_fonts()
     assert report["仿宋_GB2312"]["face"] == "FandolFang" and report["仿宋_GB2312"]["substitute"] is True
-    assert report["方正小标宋简体"]["face"] == "Noto Serif CJK SC Bold"
-    assert report["黑体"]["face"] == "Noto Sans CJK SC"
-    assert report["楷体_GB2312"]["face"] == "FandolKai"
+    assert report["方正小标宋简体"]["face"] == "FandolSong Bold"
+    assert report["黑体"]["face"] == "WenQuanYi Zen Hei"
+    assert report["楷体_GB2312"]["face"] == "AR PL UKai CN"
     for found in report.values():
         assert Path(found["file"]).is_file()
+        assert found["file"].endswith((".ttf", ".ttc")), found  # TrueType: embedded the same way every time
 
 
 def test_a_planted_official_face_wins_in_the_report(tmp_path):
@@ -119,7 +113,7 @@ def test_the_pdf_embeds_a_planted_official_face(tmp_path):
     assert "某镇人民政府关于社会稳定风险评估的报告" in pdf_text(with_face)
     names = [f["name"] for f in pdf_fonts(with_face)]
     assert any(name.endswith("+" + PLANTED_PS_NAME) for name in names), names
-    assert not any("FandolFang" in name for name in names), names
+    assert not any("FandolFang" in name for name in names), names  # the stand-in is not used
     plain_names = [f["name"] for f in pdf_fonts(without)]
     assert any("FandolFang" in name for name in plain_names) and not any(PLANTED_PS_NAME in n for n in plain_names)
 

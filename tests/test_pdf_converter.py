@@ -145,7 +145,7 @@ def converter():
 
 # -- fonts -------------------------------------------------------------------------------
 
-FANG, XBS, SONG, HEI, KAI = "FandolFang", "Noto Serif CJK SC", "Noto Serif CJK SC", "Noto Sans CJK SC", "FandolKai"
+FANG, XBS, SONG, HEI, KAI = "FandolFang", "FandolSong", "AR PL UMing CN", "WenQuanYi Zen Hei", "AR PL UKai CN"
 FONT_MAP = {
     "仿宋_GB2312": FANG,
     "仿宋": FANG,
@@ -186,11 +186,11 @@ def test_converts_chinese_docx_with_embedded_sc_fonts(converter):
     fonts = pdf_fonts(pdf)
     names = " ".join(f["name"] for f in fonts)
     assert all(f["emb"] == "yes" for f in fonts), fonts
-    # The closest free faces: FandolFang for 仿宋, FandolKai for 楷体, Noto Sans CJK (SC member) for 黑体.
-    # A Noto CJK collection names its one shared CFF table "...CJKjp..." whichever member was used.
-    assert "FandolFang" in names and "FandolKai" in names and "NotoSansCJK" in names, names
+    # The closest free faces, each a Simplified-Chinese face by name: FandolFang for 仿宋, FandolSong Bold for
+    # 小标宋, WenQuanYi Zen Hei for 黑体, UKai CN for 楷体; all TrueType (embedded the same way every time).
+    assert {"FandolFang-Regular", "FandolSong-Bold", "WenQuanYiZenHei", "UKaiCN"} <= {n.split("+")[-1] for n in names.split()}, names
     for font in fonts:
-        assert not any(tag in font["name"] for tag in ("KR", "kr", "TC", "TW", "HK")), font
+        assert not any(tag in font["name"] for tag in ("JP", "jp", "KR", "kr", "TC", "TW", "HK")), font
 
 
 # -- concurrency ---------------------------------------------------------------------------
