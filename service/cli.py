@@ -444,6 +444,69 @@ def config_cmd(door: Door, as_json: bool) -> None:
         click.echo(f"提醒：环境变量 {name} 不是稳评的设置，已忽略（拼写有误？）", err=True)
 
 
+@main.command("fonts")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出：{字体名称: {face, file, substitute}}。")
+@click.option("--template-set", "template_set", metavar="NAME", help="列出模板套 NAME 所用的字体（默认：内置模板）。")
+@click.pass_obj
+def fonts_cmd(door: Door, as_json: bool, template_set: str | None) -> None:
+    """列出模板所用的每个字体名称在 PDF 中实际由哪个字体打印，是否为替代字体（含 WENPING_FONT_DIRS）。"""
+    from service.pdf.fonts import resolve_fonts, template_font_names
+
+    folders = resolve_template_set(template_set, door.settings.template_dirs).folders() if template_set else []
+    report = resolve_fonts(door.settings.font_dirs, template_font_names(*folders))
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    for name, found in report.items():
+        if found["face"] is None:
+            click.echo(f"{name}：无法查询（未安装 fontconfig 的 fc-match）")
+            continue
+        kind = "替代字体" if found["substitute"] else "本字体"
+        click.echo(f"{name} → {found['face']}（{kind}）  {found['file']}")
+    substitutes = [name for name, found in report.items() if found["substitute"]]
+    if substitutes:
+        click.echo(f"提醒：{'、'.join(substitutes)} 未安装，PDF 中用替代字体；"
+                   "可把有授权的字体文件放入 WENPING_FONT_DIRS 所列文件夹", err=True)
+
+
+@main.command("audit")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE...")
+@click.option("--json", "as_json", is_flag=True, help='以 JSON 输出：{"files": [{"file", "pages", "findings": [{"page", "rule", "message"}]}]}。')
+def audit_cmd(files: tuple[Path, ...], as_json: bool) -> None:
+    """按 GB/T 9704-2012 检查 .docx 或 .pdf 公文的格式（纸张、版心、行数字数、字体字号、页码、项目符号、标题断行、署名单独成页、半角标点）。
+
+    退出码 0：未发现问题；1：发现问题；2：有文件无法读取。"""
+    from service.audit import UnreadableDocument, audit_file
+    from service.audit.rules import RULE_NAMES
+
+    reports, unreadable = [], []
+    for path in files:
+        try:
+            reports.append(audit_file(path).as_dict())
+        except UnreadableDocument as exc:
+            unreadable.append(exc)
+            reports.append({"file": str(path), "pages": None, "findings": [], "error": str(exc)})
+    if as_json:
+        click.echo(json.dumps({"files": reports}, ensure_ascii=False, indent=2))
+    else:
+        for report in reports:
+            if "error" in report:
+                continue
+            pages = f"{report['pages']} 页，" if report["pages"] is not None else ""
+            if not report["findings"]:
+                click.echo(f"{report['file']}：{pages}未发现不合 GB/T 9704 之处")
+                continue
+            click.echo(f"{report['file']}：{pages}{len(report['findings'])} 处不合 GB/T 9704：")
+            for finding in report["findings"]:
+                where = f"第 {finding['page']} 页 " if finding["page"] is not None else ""
+                click.echo(f"  {where}[{RULE_NAMES.get(finding['rule'], finding['rule'])}] {finding['message']}")
+    for exc in unreadable:
+        report_error(exc)
+    if unreadable:
+        sys.exit(2)
+    sys.exit(1 if any(r["findings"] for r in reports) else 0)
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；未配置访问密钥时只能是本机地址。")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="端口（0：任选空闲端口）。")

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping, Optional
 
 from service.context.builder import build_case_context, with_review
@@ -17,7 +17,9 @@ from service.context.registry import FILING_KEYS, INDEX
 from service.pdf.assemble import MERGED_NAME, Part, PdfInfo, merge, normalise, page_count, page_ranges
 from service.package.archive import Manifest, PackageFile, build_zip, canonical_case_json, sha256
 from service.pdf import Deadline, PdfBackend, shared_converter
+from service.pdf.fonts import template_font_names
 from service.risk.profile import active_profile
+from service.render.page_numbers import numbered_from
 from service.render.template_sets import TemplateSet, default_set
 from service.checks.validation import Validation, validate
 
@@ -124,6 +126,22 @@ def paged_index(
     return docx, pdf
 
 
+def renumbered(
+    converter: PdfBackend, docs: list[PlannedDocument], files: list[PackageFile], index_pages: int,
+    pdfs: list[PackageFile], deadline: Deadline,
+) -> list[PackageFile]:
+    """The documents as pages of the filing PDF: numbered on from the 目录, as its page ranges say.
+
+    Each document's own PDF numbers its pages from 1; in the filing the reader finds a document by the
+    numbers printed on the pages, so there they run on from one document to the next."""
+    starts, page = [], index_pages + 1
+    for pdf in pdfs:
+        starts.append(page)
+        page += pdf.pages
+    numbered = [replace(f, data=numbered_from(f.data, start)) for f, start in zip(files, starts)]
+    return convert_all(converter, docs, numbered, deadline)
+
+
 def generate(
     data: Any,
     *,
@@ -146,17 +164,22 @@ def generate(
     # The 目录 is dated by the filing: a case not yet filed (``--only`` at an early step) gets its documents alone.
     with_index = not missing_for(case, INDEX)
     day = case.filing.filed_on if case.filing else max(doc.issued_on for doc in docs)
+    fonts = None
     if pdf:
         converter = converter or shared_converter()
+        fonts = converter.fonts(template_font_names(*templates.folders()))
         deadline = converter.deadline_from_now()  # one for the whole package, however many documents
         pdf_files = convert_all(converter, docs, docx_files, deadline)
         files = []
+        index_pdf = None
         if with_index:
             index_docx, index_pdf = paged_index(prepared, pdf_files, templates, converter, deadline)
             files = [index_docx, index_pdf]
+        index_pages = index_pdf.pages if index_pdf else 0
+        merged_parts = renumbered(converter, docs, docx_files, index_pages, pdf_files, deadline) if index_pages else pdf_files
         merged = merge(
-            Part(index_pdf.title, INDEX.key, index_pdf.data) if with_index else None,
-            [Part(p.title, p.kind, p.data) for p in pdf_files],
+            Part(index_pdf.title, INDEX.key, index_pdf.data) if index_pdf else None,
+            [Part(p.title, p.kind, p.data) for p in merged_parts],
             PdfInfo(case.matter.name, case.authority.name, "社会稳定风险评估报备材料",
                     f"社会稳定风险评估,报备材料,{case.case_id}", day),
         )
@@ -175,6 +198,7 @@ def generate(
         template_set=templates.name,
         warnings=[w.as_dict() for w in prepared.validation.warnings],
         risk=prepared.validation.assessment.summary() if prepared.validation.assessment else None,
+        fonts=fonts,
     )
     zip_bytes = build_zip(files, manifest, prepared.case_json, day)
     return Package(zip_bytes, safe_file_name(f"{case.case_id}_稳评报备材料", ".zip"), json.loads(manifest.to_json()), prepared.validation)

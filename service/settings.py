@@ -164,6 +164,12 @@ class Settings(BaseSettings):
         description="能导入 uno（Debian 软件包 python3-uno）的 Python 程序路径",
         json_schema_extra=_doc("程序路径", DEFAULT_UNO_PYTHON),
     )
+    font_dirs: Annotated[tuple[Path, ...], NoDecode] = Field(
+        default=(),
+        description="PDF 转换另外使用的字体文件夹，多个用冒号分隔：放入本单位有授权的仿宋_GB2312、方正小标宋简体等字体文件，"
+        "PDF 即用真字体，不再用替代字体（wenping fonts 列出实际所用字体）",
+        json_schema_extra=_doc("文件夹列表（冒号分隔）", "不设（只用系统字体）"),
+    )
     pdf_workers: int = Field(
         default_factory=_default_pdf_workers,
         ge=1,
@@ -259,7 +265,7 @@ class Settings(BaseSettings):
     def _parse_size(cls, value: Any) -> int:
         return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else parse_size(value)
 
-    @field_validator("template_dirs", mode="before")
+    @field_validator("template_dirs", "font_dirs", mode="before")
     @classmethod
     def _split_dirs(cls, value: Any) -> tuple[Path, ...]:
         return parse_dirs(value)
@@ -305,6 +311,7 @@ class Settings(BaseSettings):
             "min_free_space": self.min_free_space,
             "soffice": self.soffice,
             "python": self.uno_python,
+            "font_dirs": self.font_dirs,
         }
 
 

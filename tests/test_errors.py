@@ -59,6 +59,7 @@ EXPECTED = {
     "service.pdf.converter.ConversionError",
     "service.pdf.converter.ConversionTimeout",
     "service.pdf.converter.ConverterUnavailable",
+    "service.audit.UnreadableDocument",
     "service.web.server.ServeError",
     "service.batch.errors.BatchError",
     "service.register.errors.UnknownCase",

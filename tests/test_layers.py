@@ -20,7 +20,7 @@ RANK = {
     "model": 1,
     "workbook": 1.5,
     "risk": 2,
-    "checks": 3,
+    "checks": 3, "audit": 3,
     "context": 4,
     "render": 5,
     "pdf": 6,

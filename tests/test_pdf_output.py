@@ -18,7 +18,8 @@ from service.pdf import Converter, ConverterUnavailable, close_shared_converter
 from .conftest import BIN, SAMPLE_PATH
 from .helpers import file_names, live_processes, manifest, unzip
 
-SC_FACES = {"UMingCN", "WenQuanYiZenHei", "UKaiCN", "LiberationSerif"}
+# FangSong (仿宋), the heavy Song (小标宋), Song (宋体), Hei (黑体), Kai (楷体), Times New Roman's clone.
+SC_FACES = {"FandolFang-Regular", "FandolSong-Bold", "UMingCN", "WenQuanYiZenHei", "UKaiCN", "LiberationSerif"}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -82,6 +83,11 @@ def test_merged_pdf_index_bookmarks_and_info(pdf_package, sample_data):
         assert re.search(rf"(?<!\d){expected}(?!\d)", index_text), (f["title"], expected)
         page = last + 1
 
+    # The number printed on each page of the filing is its place in the file: the 目录's ranges find it.
+    for number in range(1, len(reader.pages) + 1):
+        printed = [line.strip() for line in pdftotext(merged, "-f", str(number), "-l", str(number)).splitlines()]
+        assert f"— {number} —" in printed, (number, printed[-3:])
+
     outline = reader.outline
     titles = [item.title for item in outline if not isinstance(item, list)]
     assert titles[0].endswith("目录") and "会议纪要" in titles
@@ -104,7 +110,7 @@ def test_fonts_embedded_simplified_chinese(pdf_package):
     assert fonts and all(f["emb"] == "yes" for f in fonts), fonts
     faces = {f["name"].split("+", 1)[-1] for f in fonts}
     assert faces <= SC_FACES, faces
-    assert {"UMingCN", "WenQuanYiZenHei", "UKaiCN"} <= faces
+    assert {"FandolFang-Regular", "FandolSong-Bold", "WenQuanYiZenHei", "UKaiCN"} <= faces
     for face in faces:
         assert not re.search(r"JP|KR|TC|HK|TW|jp|kr", face)
 

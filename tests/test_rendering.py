@@ -74,10 +74,13 @@ def test_markdown_becomes_word_structure(hostile_package):
     items = {p.text: num_id(p) for p in paras if p.text in ("甲", "乙", "丙", "丁", "戊", "己")}
     assert items["甲"] == items["乙"] and items["丙"] == items["丁"]
     assert items["甲"] != items["丙"], "each numbered list restarts at 1"
-    assert items["戊"] == items["己"] == "2"  # the bullet list numbering of the template
+    assert items["戊"] == items["己"] not in (items["甲"], items["丙"], "2"), "a - list is numbered too, from 1"
     numbering = report.part.numbering_part.element
     restarts = numbering.findall(qn("w:num"))
-    assert {n.get(qn("w:numId")) for n in restarts} >= {items["甲"], items["丙"]}
+    assert {n.get(qn("w:numId")) for n in restarts} >= {items["甲"], items["丙"], items["戊"]}
+    # No bullets anywhere: every list numbering in use counts "1."
+    abstracts = {n.get(qn("w:numId")): n.find(qn("w:abstractNumId")).get(qn("w:val")) for n in restarts}
+    assert {abstracts[items[k]] for k in ("甲", "丙", "戊")} == {"3"}
 
 
 def test_strict_undefined_is_an_error(tmp_path):
@@ -172,3 +175,15 @@ def test_markdown_never_leaks_the_parsers_placeholders(source):
     xml = markdown_to_wordml(source, None)
     text = "".join(etree.fromstring(f'<r xmlns:w="{W_NS}">{xml}</r>').itertext())
     assert "klzzwxh" not in text and not any("\ue000" <= ch <= "\ue002" for ch in text)
+
+
+def test_typed_bullets_become_numbered_items():
+    from service.render.markdown_docx import NumberingAllocator, current_numbering, markdown_to_wordml
+
+    token = current_numbering.set(NumberingAllocator())
+    try:
+        xml = markdown_to_wordml("建设内容：\n\n• 土地平整 3260 亩；\n· 新建道路 14.6 公里。", None)
+    finally:
+        current_numbering.reset(token)
+    assert "•" not in xml and "·" not in xml
+    assert xml.count('<w:numId w:val="100"/>') == 2  # one list, numbered "1." from 1

@@ -76,6 +76,7 @@ def test_every_variable_is_read_from_the_environment(clean, tmp_path):
         "WENPING_TEMPLATE_DIRS": os.pathsep.join([str(tmp_path / "a"), "", str(tmp_path / "b")]),
         "WENPING_RENDER_TIMEOUT": "2.5",
         "WENPING_RISK_PROFILE": str(tmp_path / "profile.toml"),
+        "WENPING_FONT_DIRS": os.pathsep.join([str(tmp_path / "fonts"), " "]),
         "WENPING_SOFFICE": "/opt/lo/program/soffice",
         "WENPING_UNO_PYTHON": "/opt/lo/program/python",
         "WENPING_PDF_WORKERS": " 3 ",
@@ -98,6 +99,7 @@ def test_every_variable_is_read_from_the_environment(clean, tmp_path):
     assert settings.max_body == 512 * 1024
     assert (settings.header_timeout, settings.body_timeout) == (4, 7.5)
     assert settings.template_dirs == (tmp_path / "a", tmp_path / "b")
+    assert settings.font_dirs == (tmp_path / "fonts",)
     assert settings.render_timeout == 2.5
     assert settings.risk_profile == tmp_path / "profile.toml"
     assert settings.soffice == "/opt/lo/program/soffice"

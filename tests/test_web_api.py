@@ -319,6 +319,11 @@ def test_readyz_matches_the_converter(client):
     body = response.get_json()
     assert response.status_code == (200 if pdf_ready() else 503)
     assert body["pdf"] is pdf_ready()
+    if body["pdf"]:  # the same report as `wenping fonts --json` and the manifest
+        from service.pdf.fonts import resolve_fonts
+
+        assert body["fonts"] == resolve_fonts()
+        assert body["fonts"]["仿宋_GB2312"]["face"]
 
 
 # ---------------------------------------------------------------- auth

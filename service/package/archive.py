@@ -53,6 +53,7 @@ class Manifest:
     warnings: list[dict]
     risk: Optional[dict]  # None while the case has no risks identified (an early step)
     files: list[dict] = field(default_factory=list)
+    fonts: Optional[dict] = None  # with PDFs: each template font name → the face that printed it
 
     def to_json(self) -> bytes:
         body = {
@@ -65,6 +66,8 @@ class Manifest:
             "warnings": self.warnings,
             "risk": self.risk,
         }
+        if self.fonts is not None:
+            body["fonts"] = self.fonts
         return (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -25,15 +25,15 @@ import threading
 import time
 import weakref
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from service.errors import DiskFull, WenpingError
 from service.files import free_space, is_disk_full, os_reason
 from service.pdf import uno_worker
+from service.pdf.fonts import FONTS_CONF, fonts_conf, resolve_fonts
 from service.settings import Settings, current_settings
 
 WORKER_SCRIPT = Path(__file__).with_name("uno_worker.py")
-FONTS_CONF = Path(__file__).with_name("fonts.conf")
 
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui python3-uno"
 ENV_HINT = "或用环境变量 WENPING_SOFFICE / WENPING_UNO_PYTHON 指定路径"
@@ -403,7 +403,8 @@ class Converter:
     ``min_free_space``: when an attempt fails and the temporary folder has less free space than
     this (bytes), the failure is the disk's (``DiskFull``), and is not retried. ``soffice`` / ``python`` default to the process's settings (``WENPING_SOFFICE`` /
     ``WENPING_UNO_PYTHON``: ``soffice`` on PATH and ``/usr/bin/python3``). ``worker_command`` replaces
-    ``[python, uno_worker.py]`` (a hook for tests and diagnostics).
+    ``[python, uno_worker.py]`` (a hook for tests and diagnostics). ``font_dirs``: font folders the workers see
+    besides the system's (``WENPING_FONT_DIRS``; see ``fonts.py``).
 
     Thread-safe; use as a context manager or call :meth:`close`. Converters still
     open at interpreter exit are closed by an ``atexit`` hook; if this process is
@@ -422,6 +423,7 @@ class Converter:
         max_jobs_per_worker: int = 200,
         deadline: float | None = None,
         min_free_space: int = 64 * 1024 * 1024,
+        font_dirs: Sequence[Path] = (),
     ) -> None:
         if pool_size < 1:
             raise ValueError("pool_size must be at least 1")
@@ -438,6 +440,7 @@ class Converter:
         if not (soffice and python):
             settings = current_settings()  # no door handed them down: the process's settings
             soffice, python = soffice or settings.soffice, python or settings.uno_python
+        self.font_dirs = tuple(Path(d) for d in font_dirs)
         self._soffice_setting = soffice
         self._python_setting = python
         self._worker_command = list(worker_command) if worker_command else None
@@ -481,6 +484,10 @@ class Converter:
         except _Unavailable:
             return False
         return True
+
+    def fonts(self, names: Iterable[str]) -> dict[str, dict]:
+        """For each font name: ``{"face", "file", "substitute"}`` as this converter's workers see them."""
+        return resolve_fonts(self.font_dirs, names)
 
     def deadline_from_now(self) -> "Deadline":
         """One deadline (``self.deadline`` seconds from now) for all the calls of one request."""
@@ -624,7 +631,7 @@ class Converter:
         # The worker runs under another interpreter: keep the venv out of its way.
         for key in ("PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV", "PYTHONSAFEPATH"):
             env.pop(key, None)
-        env["FONTCONFIG_FILE"] = str(FONTS_CONF)
+        env["FONTCONFIG_FILE"] = str(fonts_conf(self.font_dirs))
         env["PYTHONIOENCODING"] = "utf-8"
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         return env

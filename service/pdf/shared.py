@@ -7,7 +7,7 @@ probe, batch workers) asks it, so another backend is a module in ``service/pdf/`
 from __future__ import annotations
 
 import threading
-from typing import Optional, Protocol
+from typing import Iterable, Optional, Protocol
 
 from service.pdf.converter import Converter, Deadline
 from service.settings import Settings, current_settings
@@ -25,6 +25,10 @@ class PdfBackend(Protocol):
     def convert_many(self, items: list[tuple[str, bytes]], deadline: Optional[Deadline] = None) -> list[bytes]: ...
 
     def ready(self) -> bool: ...
+
+    def fonts(self, names: Iterable[str]) -> dict[str, dict]:
+        """For each font name: the face and file that print it and whether that is a substitute."""
+        ...
 
     def close(self) -> None: ...
 

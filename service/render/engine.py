@@ -29,12 +29,14 @@ from service.context.documents import DocumentProperties
 from service.errors import WenpingError
 from service.render.docx_package import Deflated, read_zip, write_zip
 from service.render.environment import end_deadline, make_environment, start_deadline
+from service.render.layout import Layout
 from service.render.markdown_docx import NumberingAllocator, current_numbering
 from service.render.tag_messages import syntax_error_message
 from service.render.tag_repair import repair_body
 
 DOCUMENT = "word/document.xml"
 NUMBERING = "word/numbering.xml"
+STYLES = "word/styles.xml"
 CORE = "docProps/core.xml"
 
 _BODY = re.compile(r"(<w:body>)(.*)(</w:body>)", re.DOTALL)
@@ -112,6 +114,7 @@ class CompiledTemplate:
             self.typed_body = match.group(2)  # the tags as the clerk typed them: what messages quote
             self.source = template_source(document)
             self.compiled = self.env.from_string(self.source)
+            self.layout = Layout(self.parts[DOCUMENT], self.parts.get(STYLES))
             # What rendering leaves untouched is compressed once, here.
             self.static = {name: Deflated.of(data) for name, data in self.parts.items()}
         except (OSError, KeyError, AttributeError, ValueError) as exc:
@@ -145,11 +148,14 @@ class CompiledTemplate:
             body = DocxTemplate.resolve_listing(None, body)  # \n → line break, \t → tab inside runs
         document = self.head + body + self.tail
         try:
-            etree.fromstring(document.encode("utf-8"))
+            root = etree.fromstring(document.encode("utf-8"))
         except etree.XMLSyntaxError as exc:
             raise TemplateRenderError(self.name, f"渲染结果不是有效的文档（{exc}）") from exc
         parts: dict[str, bytes | Deflated] = dict(self.static)
-        parts[DOCUMENT] = document.encode("utf-8")
+        if self.layout.apply(root):  # titles broken between words, table columns widened, signatures kept
+            parts[DOCUMENT] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        else:
+            parts[DOCUMENT] = document.encode("utf-8")
         if numbering.allocated:
             xml = self.parts[NUMBERING].decode("utf-8")
             parts[NUMBERING] = xml.replace("</w:numbering>", numbering.numbering_xml() + "</w:numbering>").encode()

@@ -2,14 +2,17 @@
 
 Takes the Markdown a clerk wrote in a narrative field (paragraphs, ``-`` and
 ``1.`` lists, ``**bold**``, ``*italic*``) and gives WordprocessingML
-paragraphs in a named paragraph style, with real list numbering. Parsing is
-done by the ``markdown`` package; its HTML is walked with lxml.
+paragraphs in a named paragraph style, with real list numbering. Official text
+numbers its items and never bullets them, so a ``-`` list is numbered "1." too,
+each list from 1. Parsing is done by the ``markdown`` package; its HTML is
+walked with lxml.
 """
 
 from __future__ import annotations
 
 import contextvars
 import functools
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -21,8 +24,8 @@ from service.context.markdown import Md
 from service.render.deadline import check_deadline
 from service.render.wordml import paragraph, text_run
 
-# Numbering instances (w:num) defined by every template: see doc_templates/build.py.
-BULLET_NUM_ID = 2
+# The "1." list numbering (w:abstractNum 3) every template defines. Their bullet numbering (w:num 2) is
+# left unused: GB/T 9704 papers number their items.
 ORDERED_ABSTRACT_ID = 3
 FIRST_DYNAMIC_NUM_ID = 100
 
@@ -86,7 +89,12 @@ _TO_STAND_IN = str.maketrans(_STAND_INS)
 _ENTITIES = {"\ue000": "&amp;", "\ue001": "&lt;", "\ue002": "&gt;"}
 
 
+# A line a clerk began with a bullet character is a list item, numbered like a "-" one.
+_TYPED_BULLET = re.compile(r"^[ \t]*[•●◆◇▪■□○◦·][ \t]*", re.MULTILINE)
+
+
 def _convert(source: str) -> str:
+    source = _TYPED_BULLET.sub("- ", source)
     if any(ch in source for ch in _ENTITIES):  # text that holds the stand-ins themselves: escape as entities
         safe = source.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         return _parser().reset().convert(safe)
@@ -122,7 +130,7 @@ def markdown_to_wordml(source: str, style: str | None) -> str:
 def _block(el, style) -> str:
     tag = el.tag if isinstance(el.tag, str) else ""
     if tag in ("ul", "ol"):
-        num_id = BULLET_NUM_ID if tag == "ul" else _allocator().new_ordered_list(_start(el))
+        num_id = _allocator().new_ordered_list(_start(el) if tag == "ol" else 1)
         numbering = f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
         return "".join(
             paragraph(_inline(li), style, numbering) for li in el if getattr(li, "tag", None) == "li"

@@ -52,6 +52,10 @@ class TemplateSet:
         self._compiled: dict[str, CompiledTemplate] = {}
         self._lock = threading.Lock()
 
+    def folders(self) -> list[Path]:
+        """This set's folder, then its fall-backs'."""
+        return [self.folder, *(self.fallback.folders() if self.fallback else [])]
+
     def owns(self, kind: str) -> bool:
         return (self.folder / f"{kind}.docx").is_file()
 

@@ -113,12 +113,23 @@ class Health(BaseModel):
     version: str = Field(title="版本")
 
 
+class FontFace(BaseModel):
+    """一个字体名称在 PDF 中实际使用的字体。"""
+
+    face: Optional[str] = Field(title="实际字体")
+    file: Optional[str] = Field(title="字体文件")
+    substitute: bool = Field(title="是否替代字体", description="true：未装有该名称的字体，用最接近的免费字体代替")
+
+
 class Readiness(BaseModel):
     """就绪状态：PDF 转换是否可用。"""
 
     status: Literal["ready", "unavailable"] = Field(title="状态")
     pdf: bool = Field(title="能否生成 PDF")
     detail: str = Field(title="说明（中文）")
+    fonts: Optional[dict[str, FontFace]] = Field(
+        default=None, title="字体", description="模板所用的每个字体名称在 PDF 中实际由哪个字体打印（与 wenping fonts 相同）"
+    )
 
 
 class JsonDocument(RootModel[dict[str, Any]]):

@@ -8,7 +8,7 @@ from service import __version__
 
 from service.web.api import json_response
 from service.web.models import Health, Readiness
-from service.web.pdf_status import disk_problem, pdf_ready
+from service.web.pdf_status import disk_problem, pdf_fonts, pdf_ready
 
 bp = Blueprint("ops", __name__)
 
@@ -26,7 +26,8 @@ def readyz() -> Response:
     if low_disk is not None:
         body, status = Readiness(status="unavailable", pdf=False, detail=low_disk), 503
     elif pdf_ready():
-        body, status = Readiness(status="ready", pdf=True, detail="服务就绪，可以生成 Word 和 PDF 文档"), 200
+        detail = "服务就绪，可以生成 Word 和 PDF 文档"
+        body, status = Readiness(status="ready", pdf=True, detail=detail, fonts=pdf_fonts()), 200
     else:
         body = Readiness(status="unavailable", pdf=False, detail="PDF 转换组件不可用：仍可生成 Word 文档，但无法生成 PDF")
         status = 503

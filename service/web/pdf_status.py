@@ -55,6 +55,17 @@ def pdf_ready() -> bool:
         return ready
 
 
+def pdf_fonts() -> Optional[dict[str, dict]]:
+    """For each font name the built-in templates use: the face the PDF workers print it with; None if unknown."""
+    try:
+        from service.pdf.fonts import template_font_names
+
+        return _get_converter().fonts(template_font_names())
+    except Exception as exc:  # the PDF stage missing or fontconfig unusable: readiness says so already
+        log.warning("font report failed: %s", type(exc).__name__)
+        return None
+
+
 def disk_problem() -> Optional[str]:
     """Why generation would fail for want of disk space (Chinese), or None.
 
