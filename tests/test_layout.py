@@ -47,8 +47,7 @@ def test_a_short_title_stays_on_one_line():
 
 def test_the_rendered_title_carries_its_line_break(sample_data):
     (plan,) = by_kind(generate(sample_data, only=["plan"]).data, "plan")
-    title = plan.paragraphs[0]
-    assert title.style.name == "Title"
+    (title,) = [p for p in plan.paragraphs if p.style.name == "Title"]
     assert title.text == "镇西北片土地整理项目\n社会稳定风险评估工作方案"
 
 

@@ -157,13 +157,22 @@ def _body_paragraphs(body: etree._Element) -> list[etree._Element]:
     return [p for p in body.iter(_w("p")) if not any(a.tag == _w("tbl") for a in p.iterancestors())]
 
 
+HEADER_LINE = re.compile(r"(文件|会议纪要)$|〔\d{4}〕\d+号|^第\S+期$")
+
+
+def _title_index(texts: list[str]) -> int:
+    """Where the title is: after the 版头 (发文机关标志, 发文字号 and 签发人, a 纪要's 期号) when there is one."""
+    return next((i for i, text in enumerate(texts) if not HEADER_LINE.search(text)), 0)
+
+
 def _check_faces(body: etree._Element, styles: _Styles, area: Optional[tuple[float, float]], found: list[Finding]) -> None:
     paragraphs = [p for p in _body_paragraphs(body) if _text(p).strip()]
     if not paragraphs:
         return
-    title = paragraphs[0]
+    first = _title_index([_text(p).strip() for p in paragraphs])
+    title = paragraphs[first]
     counts: Counter = Counter()
-    for paragraph in paragraphs[1:]:
+    for paragraph in paragraphs[first + 1:]:
         for run in paragraph.iterfind("w:r", NS):
             count = len(re.findall(r"[\u3400-\u9fff]", _text(run)))
             if count:

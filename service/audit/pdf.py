@@ -232,10 +232,18 @@ def _title_blocks(page: Page) -> list[list[Line]]:
     return blocks
 
 
+def _is_issuer_mark(text: str, size: float) -> bool:
+    """The 发文机关标志 (「××人民政府文件」, 「××会议纪要」) of a 版头: larger than a title, with no size set by
+    GB/T 9704 (§7.2.3: 醒目、美观、庄重), so not held to the title's 二号."""
+    return size > rules.TITLE_SIZE + rules.SIZE_TOLERANCE and text.endswith(("文件", "纪要"))
+
+
 def _check_titles(page: Page, found: _Findings) -> None:
     for block in _title_blocks(page):
         text = "".join(l.text.strip() for l in block)
         size = block[0].size
+        if _is_issuer_mark(text, size):
+            continue
         if not rules.near(size, rules.TITLE_SIZE, rules.SIZE_TOLERANCE):
             found.add(page.number, "title-size", f"标题「{text[:20]}」字号为 {rules.size_name(size)}，应为二号（22 磅）")
         face = next((f for f in (l.cjk_face() for l in block) if f), None)
