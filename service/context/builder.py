@@ -115,6 +115,8 @@ def matter_ctx(matter: m.Matter) -> MatterCtx:
         necessity=md(matter.necessity),
         duration=matter.duration,
         duration_label=words.duration_label,
+        investment_label=words.investment_label,
+        planned_investment_label=words.planned_investment_label,
         funding=matter.funding,
         name=matter.name,
         category=matter.category,
@@ -376,6 +378,11 @@ def consultation_ctx(case: m.Case, who: People) -> ConsultationCtx:
 # ------------------------------------------------------------------ risk
 
 
+def sentence_body(text: Optional[str]) -> Optional[str]:
+    """A clause the template closes with its own 「。」: a 「。」 the clerk typed at the end is dropped, not doubled."""
+    return text.rstrip().rstrip("。；;.").rstrip() or None if text else None
+
+
 def _value(v: float) -> str:
     return f"{v:g}"
 
@@ -388,8 +395,8 @@ def factor_ctx(no: int, f: FactorScore, first_measure_no: int, who: People) -> F
         category=r.category,
         name=r.name,
         description=md(r.description),
-        cause=r.cause,
-        trigger=r.trigger,
+        cause=sentence_body(r.cause),
+        trigger=sentence_body(r.trigger),
         weight=f"{f.weight:.4f}".rstrip("0").rstrip(".") if f.weight else "0",
         probability=r.probability,
         p=_value(f.p),

@@ -54,6 +54,8 @@ class MatterCtx(Ctx):
     necessity: Optional[Md] = F("必要性（Markdown）", None)
     duration: Optional[str] = F("建设期或实施期", None)
     duration_label: str = F("「建设期」或「实施期」")
+    investment_label: str = F("资金的说法：工程建设为「总投资」，关停搬迁、改革调整为「所需资金」")
+    planned_investment_label: str = F("方案中资金的说法：工程建设为「计划总投资」，关停搬迁、改革调整为「所需资金」")
     funding: Optional[str] = F("资金来源", None)
     legal_basis: list[str] = F("评估依据", [])
 
