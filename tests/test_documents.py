@@ -129,7 +129,7 @@ def test_survey_is_reported_per_question_as_the_case_marks_it(sample_data):
     ]
     text = text_of(by_kind(generate(case).data, "report")[0])
     assert ("1.对“您是否认可企业关停的补偿方案（可多选）”一题，选择“认可”的300人，占51.90%；选择“基本认可”的200人，"
-            "占34.60%；选择“不认可”的78人，占13.49%。其中选择“认可”“基本认可”的合计500人，支持率86.51%。") in text
+            "占34.60%；选择“不认可”的78人，占13.49%。其中选择“认可”“基本认可”的合计500人，认可率86.51%。") in text
     assert "（多选）" not in text and "不支持的" not in text and "的0人" not in text
     assert "2.对“您的主要顾虑”一题，选择“安置”的400人，占69.20%；选择“其他”的178人，占30.80%。" in text
     summary = text_of(by_kind(generate(case).data, "summary")[0])

@@ -85,7 +85,8 @@ def question_sentence(no: int, q: dict, valid: int) -> str:
     if q.get("support_answers"):
         support = sum(q["answers"][o] for o in q["support_answers"])
         quoted = "".join(f"“{o}”" for o in q["support_answers"])
-        sentence += f"。其中选择{quoted}的合计{support}人，支持率{share(support, valid)}"
+        word = "认可率" if all("认可" in o for o in q["support_answers"]) else "支持率"
+        sentence += f"。其中选择{quoted}的合计{support}人，{word}{share(support, valid)}"
     return sentence + "。"
 
 
@@ -102,7 +103,7 @@ def test_factory_closure_quotes_its_compensation_question(packages):
     assert (
         "1.对“您对职工补偿安置方案中的补偿标准是否认可？”一题，选择“认可”的132人，占63.46%；"
         "选择“基本认可”的58人，占27.88%；选择“不认可”的18人，占8.65%。"
-        "其中选择“认可”“基本认可”的合计190人，支持率91.35%。"
+        "其中选择“认可”“基本认可”的合计190人，认可率91.35%。"
     ) in report
     # A question without support answers claims no support and no opposition.
     assert (
@@ -185,6 +186,7 @@ def test_assessor_named_alike_in_plan_and_report(packages, name):
     assert f"{group}对{case['matter']['name']}开展了社会稳定风险评估" in report[2]
     assert f"评估主体为{group}，" in "\n".join(report)
     assert report[-2] == group  # the signature
+    assert f"成立了{group}，由" in text(packages[name]["summary"][0])
 
 
 def test_factory_closure_speaks_of_closure_not_construction(packages):

@@ -200,6 +200,14 @@ def quoted_options(options: Iterable[str]) -> str:
     return "".join(f"“{o}”" for o in options)
 
 
+# A question on compensation terms answered 认可 / 基本认可 reports an 认可率, not a 支持率 for the project.
+RATE_WORDS = ("认可", "同意", "满意", "赞成")
+
+
+def support_word(options: list[str]) -> str:
+    return next((f"{w}率" for w in RATE_WORDS if all(w in o for o in options)), "支持率")
+
+
 def question_ctx(no: int, q: m.Question, valid: int) -> QuestionCtx:
     """One question with every option's count and share. Support is only what the case marks as support: a
     question without support options claims none, and no option is read as opposition from its wording."""
@@ -213,6 +221,7 @@ def question_ctx(no: int, q: m.Question, valid: int) -> QuestionCtx:
         support_options=quoted_options(q.support_answers) if q.support_answers else None,
         support_count=support,
         support_rate=percent(support, valid) if support is not None else None,
+        support_word=support_word(q.support_answers) if q.support_answers else None,
     )
 
 

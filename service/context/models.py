@@ -139,6 +139,7 @@ class QuestionCtx(Ctx):
     support_options: Optional[str] = F("案卷标明表示支持的选项，如「“支持”“基本支持”」（设了支持选项时）", None)
     support_count: Optional[int] = F("选择表示支持的选项的人数（设了支持选项时）", None)
     support_rate: Optional[str] = F("支持率（设了支持选项时）", None)
+    support_word: Optional[str] = F("比率的说法：支持选项都是「认可」「同意」「满意」类时为「认可率」「同意率」「满意率」，否则为「支持率」（设了支持选项时）", None)
 
 
 class SurveyCtx(Ctx):
