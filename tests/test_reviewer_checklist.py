@@ -195,6 +195,7 @@ def test_factory_closure_speaks_of_closure_not_construction(packages):
         assert word not in body, word
     assert "计划于2026年7月1日实施关停，实施期4个月。" in body
     assert "实施规模：关停生产线3条" in body and "所需资金1260万元" in body
+    assert "陈 述 人：宋国庆（金溪县红光花炮厂厂长）" in body  # who the presenter speaks for, not a bare 「厂长」
 
 
 @pytest.mark.parametrize("name", WORKED)

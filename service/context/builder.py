@@ -279,6 +279,12 @@ def meeting_ctx(no: int, meeting: m.Meeting, matter_name: str, who: People, auth
     def with_role(role: str) -> list[PersonCtx]:
         return who.all(p.person for p in meeting.participants if p.role == role)
 
+    def presenting(ctx: PersonCtx) -> PersonCtx:
+        """A 陈述人 speaks for a body: 「沈炳南（南岭县水务投资有限公司副总经理）」, not a bare 「副总经理」."""
+        if ctx.unit and ctx.title and not ctx.title.startswith(ctx.unit):
+            return ctx.model_copy(update={"text": f"{ctx.name}（{ctx.unit}{ctx.title}）"})
+        return ctx
+
     clock = ""
     if meeting.start_time:
         clock = meeting.start_time.lstrip("0") if not meeting.start_time.startswith("00") else meeting.start_time
@@ -299,7 +305,7 @@ def meeting_ctx(no: int, meeting: m.Meeting, matter_name: str, who: People, auth
         host=who(meeting.host),
         recorder=who(meeting.recorder),
         panel=with_role("听证员"),
-        presenters=with_role("陈述人"),
+        presenters=[presenting(p) for p in with_role("陈述人")],
         absent=who.all(meeting.absent),
         observers=meeting.observers,
         participant_count=len(meeting.participants),
