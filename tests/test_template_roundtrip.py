@@ -267,7 +267,7 @@ def test_word_like_saved_set_renders_the_same_documents(default_text, tmp_path):
 def test_broken_tag_in_a_word_saved_template_is_reported_at_its_paragraph(tmp_path):
     def drop_one_closing(xml: str) -> str:
         xml = word_resave(xml)
-        # 「成立{{ matter.name }}社会稳定…」 loses its 「}}」: the last two pieces of that tag's runs.
+        # 「成立{{ leading_group.name }}，组成…」 loses its 「}}」: the last two pieces of that tag's runs.
         start = xml.index("成立")
         first = xml.index("｝", start)
         second = xml.index("｝", first + 1)
@@ -275,8 +275,8 @@ def test_broken_tag_in_a_word_saved_template_is_reported_at_its_paragraph(tmp_pa
 
     word_saved(DEFAULT_SET / "plan.docx", tmp_path / "plan.docx", drop_one_closing)
     (problem,) = check_template("plan", tmp_path / "plan.docx").problems
-    assert problem.startswith("段落「为加强对评估工作的组织领导，成立｛｛\u3000matter.name\u00a0社…」："
-                              "标签「｛｛\u3000matter.name\u00a0社会稳定风险评估工作领导小组，组成…」")
+    assert problem.startswith("段落「为加强对评估工作的组织领导，成立｛｛\u3000leading_group…」："
+                              "标签「｛｛\u3000leading_group.name\u00a0，组成人员如下：」")
     assert "缺少右括号「}}」" in problem and "请" in problem
     assert not re.search(r"unexpected|expected|token|at \d+", problem)
 
