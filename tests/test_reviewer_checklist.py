@@ -18,6 +18,7 @@ from typing import Callable
 
 import pytest
 
+from service.checks.validation import validate
 from service.generate import generate
 
 from .conftest import ROOT
@@ -69,6 +70,24 @@ def packages() -> dict[str, dict[str, list[list[Paragraph]]]]:
 
 def test_every_worked_example_is_picked_up():
     assert set(WORKED) | {"sample-case"} == set(NAMES)
+
+
+@pytest.mark.parametrize("name", WORKED)
+def test_worked_example_is_complete_without_a_warning(name):
+    """A worked example states everything a package needs: no error, no warning (no derived finding), and
+    it is written in the current format, not upgraded on input."""
+    assert EXAMPLES[name]["schema_version"] == "2.0"
+    result = validate(copy.deepcopy(EXAMPLES[name]))
+    assert result.valid and result.warnings == [], [w.as_dict() for w in result.errors + result.warnings]
+    assert result.assessment.final_level == "低风险" and EXAMPLES[name]["filing"]["decision"]["result"] == "实施"
+
+
+def test_worked_examples_are_distinct_towns_and_people():
+    towns = {EXAMPLES[n]["authority"]["name"] for n in WORKED}
+    offices = {EXAMPLES[n]["authority"]["filing_office"] for n in WORKED}
+    assert len(towns) == len(offices) == len(WORKED)
+    people = [(n, p["name"]) for n in WORKED for p in EXAMPLES[n]["people"]]
+    assert len({name for _, name in people}) == len(people)
 
 
 # --- the survey, per question -----------------------------------------------------------------------
