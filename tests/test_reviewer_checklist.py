@@ -314,6 +314,8 @@ PARTS: dict[str, tuple[str, Callable[[dict], None], Callable[[dict], list[str]]]
                      lambda c: ["会议\n共召开", "参会人员", "人次参加", "收集发言", "纪要"]),
     "publicity": ("consultation.publicity", _drop("consultation.publicity"),
                   lambda c: ["进行公示", "公示期", "公示项目情况", "公示1次"]),
+    "publicity channels": ("consultation.publicity.0.channels", _drop("consultation.publicity.0.channels"),
+                           lambda c: [f"通过{c['consultation']['publicity'][0]['channels'][0]}"]),
     "absent": ("consultation.meetings.1.absent", _drop("consultation.meetings.1.absent"), lambda c: ["请　　假"]),
     "observers": ("consultation.meetings.1.observers", _drop("consultation.meetings.1.observers"), lambda c: ["旁　　听"]),
     "opinions": ("opinions", _drop("opinions"),
@@ -357,6 +359,15 @@ def test_a_removed_part_leaves_no_sentence_about_it(packages, name, part):
     body = all_text(read_package(case))
     for phrase in gone:
         assert phrase not in body, phrase
+
+
+def test_no_actor_or_channel_is_invented_for_a_missing_one():
+    """Without channels a publicity is still reported, but through no made-up 「公示栏」."""
+    case = copy.deepcopy(EXAMPLES["land-consolidation"])
+    del case["consultation"]["publicity"][0]["channels"]
+    docs = read_package(case)
+    assert "2026年3月9日至18日，对项目基本情况进行公示，公示期10天" in text(docs["report"][0])
+    assert "公示栏" not in all_text(docs)
 
 
 def test_every_part_is_exercised_by_some_example():
