@@ -124,7 +124,7 @@ FORMER_TAGS = {
     "{{ leading_group.members|names }}": "{{ leading_group.members|map(attribute='text')|join_cn }}",
     "{{ leading_group.office_location|otherwise(authority.lead_office) }}": "{{ leading_group.office_location or authority.lead_office }}",
     "{{ s.tasks }}": "{{ s.tasks or '' }}",
-    "{{ p.channels|otherwise('公示栏') }}": "{{ p.channels or '公示栏' }}",
+    # (「会后研究答复」 and 「公示栏」 defaults are gone: a document does not invent a reply or a channel, #12.)
     "{{ f.category|otherwise('其他') }}": "{{ f.category or '其他' }}",
     "{{ o.count }}": "{{ o.count if o.count is not none else '' }}",
     "{{ g.leader|names }}": "{{ g.leader.text if g.leader else '' }}",

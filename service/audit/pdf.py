@@ -139,8 +139,14 @@ def _page_number_line(page: Page) -> Optional[Line]:
     return None
 
 
+def _is_record(line: Line) -> bool:
+    """A line of the 版记 (抄送, 印发机关和印发日期), set in 四号 by GB/T 9704 §7.4: not body text."""
+    text = line.text.strip()
+    return text.startswith("抄送：") or text.endswith("印发")
+
+
 def _body_lines(page: Page, number_line: Optional[Line]) -> list[Line]:
-    return [l for l in page.lines if l is not number_line and not l.in_table and not _is_title(l)]
+    return [l for l in page.lines if l is not number_line and not l.in_table and not _is_title(l) and not _is_record(l)]
 
 
 def _is_title(line: Line) -> bool:
@@ -189,12 +195,16 @@ def _check_grid(page: Page, body: list[Line], found: _Findings) -> None:
         if not rules.near(step, pitch, 0.35):
             found.once(page.number, "lines-per-page",
                        f"行距 {step:.2f} mm，每页约 {rules.AREA_HEIGHT / step:.0f} 行；应为每页 {rules.LINES} 行（行距 {pitch:.2f} mm）")
-    advances = []
+    # One figure per line, then the median over the lines: a justified line holding digits or Latin letters
+    # spreads its characters, so a page of tables with two body lines says little (four lines at least).
+    per_line = []
     for line in body:
         cjk = [(char, x0) for char, _, _, x0 in line.chars]
-        advances += [b[1] - a[1] for a, b in zip(cjk, cjk[1:]) if _is_cjk(a[0]) and _is_cjk(b[0])]
-    if len(advances) >= 20:
-        advance = statistics.median(advances)
+        gaps = [b[1] - a[1] for a, b in zip(cjk, cjk[1:]) if _is_cjk(a[0]) and _is_cjk(b[0])]
+        if len(gaps) >= 5:
+            per_line.append(statistics.median(gaps))
+    if len(per_line) >= 4:
+        advance = statistics.median(per_line)
         width = rules.AREA_WIDTH / rules.CHARS
         if not rules.near(advance, width, 0.2):
             found.once(page.number, "chars-per-line",

@@ -116,6 +116,8 @@ def matter_ctx(matter: m.Matter) -> MatterCtx:
         necessity=md(matter.necessity),
         duration=matter.duration,
         duration_label=words.duration_label,
+        investment_label=words.investment_label,
+        planned_investment_label=words.planned_investment_label,
         funding=matter.funding,
         name=matter.name,
         category=matter.category,
@@ -199,6 +201,14 @@ def quoted_options(options: Iterable[str]) -> str:
     return "".join(f"“{o}”" for o in options)
 
 
+# A question on compensation terms answered 认可 / 基本认可 reports an 认可率, not a 支持率 for the project.
+RATE_WORDS = ("认可", "同意", "满意", "赞成")
+
+
+def support_word(options: list[str]) -> str:
+    return next((f"{w}率" for w in RATE_WORDS if all(w in o for o in options)), "支持率")
+
+
 def question_ctx(no: int, q: m.Question, valid: int) -> QuestionCtx:
     """One question with every option's count and share. Support is only what the case marks as support: a
     question without support options claims none, and no option is read as opposition from its wording."""
@@ -212,6 +222,7 @@ def question_ctx(no: int, q: m.Question, valid: int) -> QuestionCtx:
         support_options=quoted_options(q.support_answers) if q.support_answers else None,
         support_count=support,
         support_rate=percent(support, valid) if support is not None else None,
+        support_word=support_word(q.support_answers) if q.support_answers else None,
     )
 
 
@@ -269,6 +280,12 @@ def meeting_ctx(no: int, meeting: m.Meeting, matter_name: str, who: People, auth
     def with_role(role: str) -> list[PersonCtx]:
         return who.all(p.person for p in meeting.participants if p.role == role)
 
+    def presenting(ctx: PersonCtx) -> PersonCtx:
+        """A 陈述人 speaks for a body: 「沈炳南（南岭县水务投资有限公司副总经理）」, not a bare 「副总经理」."""
+        if ctx.unit and ctx.title and not ctx.title.startswith(ctx.unit):
+            return ctx.model_copy(update={"text": f"{ctx.name}（{ctx.unit}{ctx.title}）"})
+        return ctx
+
     clock = ""
     if meeting.start_time:
         clock = meeting.start_time.lstrip("0") if not meeting.start_time.startswith("00") else meeting.start_time
@@ -290,7 +307,7 @@ def meeting_ctx(no: int, meeting: m.Meeting, matter_name: str, who: People, auth
         host=who(meeting.host),
         recorder=who(meeting.recorder),
         panel=with_role("听证员"),
-        presenters=with_role("陈述人"),
+        presenters=[presenting(p) for p in with_role("陈述人")],
         absent=who.all(meeting.absent),
         observers=meeting.observers,
         participant_count=len(meeting.participants),
@@ -378,6 +395,11 @@ def consultation_ctx(case: m.Case, who: People) -> ConsultationCtx:
 # ------------------------------------------------------------------ risk
 
 
+def sentence_body(text: Optional[str]) -> Optional[str]:
+    """A clause the template closes with its own 「。」: a 「。」 the clerk typed at the end is dropped, not doubled."""
+    return text.rstrip().rstrip("。；;.").rstrip() or None if text else None
+
+
 def _value(v: float) -> str:
     return f"{v:g}"
 
@@ -390,8 +412,8 @@ def factor_ctx(no: int, f: FactorScore, first_measure_no: int, who: People) -> F
         category=r.category,
         name=r.name,
         description=md(r.description),
-        cause=r.cause,
-        trigger=r.trigger,
+        cause=sentence_body(r.cause),
+        trigger=sentence_body(r.trigger),
         weight=f"{f.weight:.4f}".rstrip("0").rstrip(".") if f.weight else "0",
         probability=r.probability,
         p=_value(f.p),

@@ -76,7 +76,7 @@ def feasibility(case: m.Case, risk: RiskCtx) -> str:
     parts = []
     money = []
     if matter.investment_wan_yuan is not None:
-        money.append(f"事项总投资{number(matter.investment_wan_yuan)}万元")
+        money.append(f"事项{words.investment_label}{number(matter.investment_wan_yuan)}万元")
     if matter.funding:
         money.append(f"资金来源为{matter.funding}")
     if money:
@@ -94,7 +94,7 @@ def feasibility(case: m.Case, risk: RiskCtx) -> str:
         measures += f"，其中{timed}项明确了完成时限" if timed < len(risk.measures) else "和完成时限"
     parts.append(measures)
     if not money:
-        parts.append("投资和资金来源尚未载明，资金保障须在决策前落实")
+        parts.append(f"{words.investment_label}和资金来源尚未载明，资金保障须在决策前落实")
     return "；".join(parts) + "。"
 
 

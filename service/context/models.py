@@ -54,6 +54,8 @@ class MatterCtx(Ctx):
     necessity: Optional[Md] = F("必要性（Markdown）", None)
     duration: Optional[str] = F("建设期或实施期", None)
     duration_label: str = F("「建设期」或「实施期」")
+    investment_label: str = F("资金的说法：工程建设为「总投资」，关停搬迁、改革调整为「所需资金」")
+    planned_investment_label: str = F("方案中资金的说法：工程建设为「计划总投资」，关停搬迁、改革调整为「所需资金」")
     funding: Optional[str] = F("资金来源", None)
     legal_basis: list[str] = F("评估依据", [])
 
@@ -138,6 +140,7 @@ class QuestionCtx(Ctx):
     support_options: Optional[str] = F("案卷标明表示支持的选项，如「“支持”“基本支持”」（设了支持选项时）", None)
     support_count: Optional[int] = F("选择表示支持的选项的人数（设了支持选项时）", None)
     support_rate: Optional[str] = F("支持率（设了支持选项时）", None)
+    support_word: Optional[str] = F("比率的说法：支持选项都是「认可」「同意」「满意」类时为「认可率」「同意率」「满意率」，否则为「支持率」（设了支持选项时）", None)
 
 
 class SurveyCtx(Ctx):

@@ -13,13 +13,15 @@ class NatureWords:
     start_verb: str
     scale_label: str
     duration_label: str
+    investment_label: str  # a closure or reform has no 投资: it needs money for compensation and settlement
+    planned_investment_label: str
 
 
 WORDS = {
-    "工程建设": NatureWords("工程建设", "开工", "建设规模", "建设期"),
-    "关停搬迁": NatureWords("关停搬迁", "实施关停", "实施规模", "实施期"),
-    "改革调整": NatureWords("改革调整", "实施", "实施规模", "实施期"),
-    "其他": NatureWords("其他", "实施", "实施规模", "实施期"),
+    "工程建设": NatureWords("工程建设", "开工", "建设规模", "建设期", "总投资", "计划总投资"),
+    "关停搬迁": NatureWords("关停搬迁", "实施关停", "实施规模", "实施期", "所需资金", "所需资金"),
+    "改革调整": NatureWords("改革调整", "实施", "实施规模", "实施期", "所需资金", "所需资金"),
+    "其他": NatureWords("其他", "实施", "实施规模", "实施期", "总投资", "计划总投资"),
 }
 
 # When the case does not say, the nature is read from the category and the name, most specific first:
