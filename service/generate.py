@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from datetime import date
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional
 
 from service.context.builder import build_case_context, with_review
@@ -14,12 +15,12 @@ from service.errors import InvalidInput, WenpingError
 from service.context.documents import PlannedDocument, index_document, plan_documents, safe_file_name
 from service.context.readiness import missing_for, require_ready
 from service.context.registry import FILING_KEYS, INDEX
-from service.pdf.assemble import MERGED_NAME, Part, PdfInfo, merge, normalise, page_count, page_ranges
+from service.pdf.assemble import MERGED_NAME, Part, PdfInfo, merge, normalise, numbered, page_count, page_ranges
 from service.package.archive import Manifest, PackageFile, build_zip, canonical_case_json, sha256
 from service.pdf import Deadline, PdfBackend, shared_converter
 from service.pdf.fonts import template_font_names
 from service.risk.profile import active_profile
-from service.render.page_numbers import numbered_from
+from service.render.page_numbers import number_sheets, without_page_numbers
 from service.render.template_sets import TemplateSet, default_set
 from service.checks.validation import Validation, validate
 
@@ -111,35 +112,60 @@ def convert_all(
 
 
 def paged_index(
-    prepared: Prepared, pdfs: list[PackageFile], templates: TemplateSet, converter: PdfBackend, deadline: Deadline
-):
-    """The 目录 listing page ranges of the merged file; re-made if its own length moves them."""
+    prepared: Prepared, pages: list[int], templates: TemplateSet, converter: PdfBackend, deadline: Deadline
+) -> tuple[PlannedDocument, PackageFile, bytes]:
+    """The 目录 listing page ranges of the merged file (re-made if its own length moves them): its plan, its
+    .docx and its PDF as converted without page numbers."""
     index_pages = 1
     for _ in range(3):
-        ranges = page_ranges(index_pages + 1, [p.pages for p in pdfs])
+        ranges = page_ranges(index_pages + 1, pages)
         doc = index_document(prepared.validation.case, prepared.context, prepared.documents, ".pdf", pages=ranges)
         docx = render_docx(doc, templates)
-        (pdf,) = convert_all(converter, [doc], [docx], deadline)
-        if pdf.pages == index_pages:
+        (raw,) = converter.convert_many([(docx.title, without_page_numbers(docx.data))], deadline)
+        if page_count(raw) == index_pages:
             break
-        index_pages = pdf.pages
-    return docx, pdf
+        index_pages = page_count(raw)
+    return doc, docx, raw
 
 
-def renumbered(
-    converter: PdfBackend, docs: list[PlannedDocument], files: list[PackageFile], index_pages: int,
-    pdfs: list[PackageFile], deadline: Deadline,
-) -> list[PackageFile]:
-    """The documents as pages of the filing PDF: numbered on from the 目录, as its page ranges say.
+def pdf_file(doc: PlannedDocument, docx: PackageFile, raw: bytes, sheets: bytes) -> PackageFile:
+    """A document's own PDF: numbered from 1, with fixed information."""
+    pdf = normalise(numbered(raw, sheets), pdf_info(doc), docx.data)
+    return PackageFile(doc.file_name(".pdf"), doc.kind, doc.title, pdf, page_count(pdf), doc.meeting)
 
-    Each document's own PDF numbers its pages from 1; in the filing the reader finds a document by the
-    numbers printed on the pages, so there they run on from one document to the next."""
-    starts, page = [], index_pages + 1
-    for pdf in pdfs:
-        starts.append(page)
-        page += pdf.pages
-    numbered = [replace(f, data=numbered_from(f.data, start)) for f, start in zip(files, starts)]
-    return convert_all(converter, docs, numbered, deadline)
+
+def filing_pdfs(
+    prepared: Prepared, docx_files: list[PackageFile], templates: TemplateSet, converter: PdfBackend,
+    with_index: bool, day: date,
+) -> tuple[Optional[PackageFile], Optional[PackageFile], list[PackageFile], bytes]:
+    """The 目录's .docx and PDF (none for a case not yet filed), every document's PDF, and the merged filing PDF.
+
+    Every document is converted once, without its page numbers; one more conversion prints the numbers 1…n
+    on empty sheets (``number_sheets``), laid over each document's pages from 1 and over the filing's pages
+    from its 目录 on. All by one deadline (``WENPING_PDF_DEADLINE``)."""
+    docs = prepared.documents
+    deadline = converter.deadline_from_now()
+    raws = converter.convert_many([(f.title, without_page_numbers(f.data)) for f in docx_files], deadline)
+    pages = [page_count(raw) for raw in raws]
+    index_docx = index_pdf = index_raw = None
+    if with_index:
+        index_doc, index_docx, index_raw = paged_index(prepared, pages, templates, converter, deadline)
+    total = (page_count(index_raw) if index_raw else 0) + sum(pages)
+    (sheets,) = converter.convert_many([("页码", number_sheets((index_docx or docx_files[0]).data, total))], deadline)
+    if with_index:
+        index_pdf = pdf_file(index_doc, index_docx, index_raw, sheets)
+    pdf_files = [pdf_file(doc, docx, raw, sheets) for doc, docx, raw in zip(docs, docx_files, raws)]
+    case = prepared.validation.case
+    merged = merge(
+        Part(index_pdf.title, INDEX.key, index_raw) if with_index else None,
+        [Part(doc.title, doc.kind, raw) for doc, raw in zip(docs, raws)],
+        PdfInfo(case.matter.name, case.authority.name, "社会稳定风险评估报备材料",
+                f"社会稳定风险评估,报备材料,{case.case_id}", day),
+        sheets,
+        # LibreOffice's own bytes carry the time: the /ID is made from the .docx files
+        [*([index_docx.data] if with_index else []), *(f.data for f in docx_files)],
+    )
+    return index_docx, index_pdf, pdf_files, merged
 
 
 def generate(
@@ -168,23 +194,10 @@ def generate(
     if pdf:
         converter = converter or shared_converter()
         fonts = converter.fonts(template_font_names(*templates.folders()))
-        deadline = converter.deadline_from_now()  # one for the whole package, however many documents
-        pdf_files = convert_all(converter, docs, docx_files, deadline)
-        files = []
-        index_pdf = None
-        if with_index:
-            index_docx, index_pdf = paged_index(prepared, pdf_files, templates, converter, deadline)
-            files = [index_docx, index_pdf]
-        index_pages = index_pdf.pages if index_pdf else 0
-        merged_parts = renumbered(converter, docs, docx_files, index_pages, pdf_files, deadline) if index_pages else pdf_files
-        merged = merge(
-            Part(index_pdf.title, INDEX.key, index_pdf.data) if index_pdf else None,
-            [Part(p.title, p.kind, p.data) for p in merged_parts],
-            PdfInfo(case.matter.name, case.authority.name, "社会稳定风险评估报备材料",
-                    f"社会稳定风险评估,报备材料,{case.case_id}", day),
-        )
-        for docx_file, pdf_file in zip(docx_files, pdf_files):
-            files += [docx_file, pdf_file]
+        index_docx, index_pdf, pdf_files, merged = filing_pdfs(prepared, docx_files, templates, converter, with_index, day)
+        files = [index_docx, index_pdf] if with_index else []
+        for docx_file, pdf_document in zip(docx_files, pdf_files):
+            files += [docx_file, pdf_document]
         files.append(PackageFile(MERGED_NAME, "filing_pdf", f"{case.matter.name}稳评报备材料", merged, page_count(merged)))
     elif with_index:
         index = index_document(case, prepared.context, docs, ".docx")

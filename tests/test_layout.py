@@ -9,18 +9,15 @@ import zipfile
 
 import pytest
 from docx.oxml.ns import qn
-from lxml import etree
 
 from service.audit import audit_file
 from service.audit.rules import broken_words, unbalanced
 from service.generate import generate, render_document
 from service.render.layout import CELL_MARGINS, balanced_lines, width
-from service.render.page_numbers import numbered_from
+from service.render.page_numbers import number_sheets, without_page_numbers
 
 from .helpers import by_kind, open_docx
 from .test_pdf_converter import needs_lo
-
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 TITLES = [
     "镇西北片土地整理项目社会稳定风险评估工作方案",
@@ -73,28 +70,35 @@ def test_short_cells_get_wide_enough_columns(sample_data):
     assert checked > 50
 
 
-def footer_types(docx: bytes) -> dict[str, str]:
+def part(docx: bytes, name: str) -> bytes:
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
-        root = etree.fromstring(archive.read("word/document.xml"))
-    section = root.find(f"{W}body/{W}sectPr")
-    start = section.find(f"{W}pgNumType")
-    types = {ref.get(f"{W}id"): ref.get(f"{W}type") for ref in section.findall(f"{W}footerReference")}
-    return {"start": start.get(f"{W}start") if start is not None else None, **types}
+        return archive.read(name)
 
 
-def test_pages_numbered_from_any_number_keep_odd_right_even_left(sample_data):
-    (plan,) = [f for f in [render_document(sample_data, "plan")]]
-    original = footer_types(plan.data)
-    assert original["start"] is None
-    assert numbered_from(plan.data, 1) == plan.data
-    odd = footer_types(numbered_from(plan.data, 3))
-    assert odd == {**original, "start": "3"}
-    even = footer_types(numbered_from(plan.data, 4))
-    assert even["start"] == "4"
-    swap = {"default": "even", "even": "default"}
-    assert {rid: swap[kind] for rid, kind in original.items() if kind in swap} == {
-        rid: kind for rid, kind in even.items() if rid != "start"}
-    open_docx(numbered_from(plan.data, 4))  # still a Word document
+def test_page_numbers_come_out_and_onto_sheets_of_their_own(sample_data):
+    plan = render_document(sample_data, "plan").data
+    bare = without_page_numbers(plan)
+    for footer in ("word/footer1.xml", "word/footer2.xml"):
+        assert b"PAGE" in part(plan, footer) and b"PAGE" not in part(bare, footer)
+        assert part(bare, footer).count(b"<w:p>") == part(plan, footer).count(b"<w:p>")  # same layout
+    assert part(bare, "word/document.xml") == part(plan, "word/document.xml")
+    sheets = open_docx(number_sheets(plan, 5))
+    assert [p.text for p in sheets.paragraphs] == [""] * 5
+    assert part(number_sheets(plan, 5), "word/footer1.xml") == part(plan, "word/footer1.xml")
+
+
+@needs_lo
+def test_each_pdf_is_numbered_from_1_and_the_filing_from_its_index(sample_data):
+    from pypdf import PdfReader
+
+    from .test_pdf_output import pdftotext
+
+    with zipfile.ZipFile(io.BytesIO(generate(sample_data, pdf=True, only=["plan", "report"]).data)) as archive:
+        pdfs = {name: archive.read(name) for name in archive.namelist() if name.endswith(".pdf")}
+    for name, pdf in pdfs.items():
+        count = len(PdfReader(io.BytesIO(pdf)).pages)
+        printed = [line.strip() for line in pdftotext(pdf).splitlines() if line.strip().startswith("—")]
+        assert printed == [f"— {n} —" for n in range(1, count + 1)], name
 
 
 @needs_lo

@@ -62,6 +62,22 @@ def _finish(writer: PdfWriter, info: PdfInfo, identity: bytes) -> bytes:
     return out.getvalue()
 
 
+def _overlay(writer: PdfWriter, sheets: PdfReader, first: int) -> None:
+    """Sheet ``first + i`` laid over page ``i`` of ``writer`` (the page numbers, drawn apart: see
+    ``service.render.page_numbers``)."""
+    for offset, page in enumerate(writer.pages):
+        page.merge_page(sheets.pages[first - 1 + offset])
+
+
+def numbered(pdf: bytes, sheets: bytes, first: int = 1) -> bytes:
+    """``pdf`` (a document converted without its page numbers) with the numbers from ``first`` on it."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    _overlay(writer, PdfReader(io.BytesIO(sheets)), first)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def normalise(pdf: bytes, info: PdfInfo, source: bytes) -> bytes:
     """One document's PDF with fixed information and an /ID from its ``source`` (.docx) bytes."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
@@ -85,8 +101,14 @@ def page_ranges(first_page: int, parts_pages: list[int]) -> list[str]:
     return ranges
 
 
-def merge(index: Optional[Part], parts: list[Part], info: PdfInfo) -> bytes:
-    """The filing PDF: 目录 (none for the documents of a case not yet filed), then the documents, each with its bookmark."""
+def merge(
+    index: Optional[Part], parts: list[Part], info: PdfInfo, sheets: Optional[bytes] = None,
+    sources: Optional[list[bytes]] = None,
+) -> bytes:
+    """The filing PDF: 目录 (none for the documents of a case not yet filed), then the documents, each with its
+    bookmark; with ``sheets`` (the parts converted without page numbers), its pages numbered on from 1, so the
+    目录's page ranges are what is printed. ``sources``: what the parts were made from (their .docx), for the /ID,
+    when the parts' own bytes vary."""
     writer = PdfWriter()
     minutes_parent: Optional[object] = None
     parts = [index, *parts] if index is not None else list(parts)
@@ -99,6 +121,9 @@ def merge(index: Optional[Part], parts: list[Part], info: PdfInfo) -> bytes:
             writer.add_outline_item(title=part.title, page_number=start, parent=minutes_parent)
         else:
             writer.add_outline_item(title=part.title, page_number=start)
+    if sheets is not None:
+        _overlay(writer, PdfReader(io.BytesIO(sheets)), 1)
     writer.page_mode = "/UseOutlines"
-    identity = hashlib.sha256(b"".join(hashlib.sha256(p.pdf).digest() for p in parts)).digest()
+    made_from = sources if sources is not None else [p.pdf for p in [index, *parts] if p is not None]
+    identity = hashlib.sha256(b"".join(hashlib.sha256(source).digest() for source in made_from)).digest()
     return _finish(writer, info, identity)

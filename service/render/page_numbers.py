@@ -1,64 +1,60 @@
-"""Page numbers that start at a given number: the pages of one document inside the merged filing PDF.
+"""Page numbers drawn apart from the pages, so one conversion serves a document alone and inside the filing PDF.
 
-The filing PDF numbers its pages continuously, so the numbers printed on them are the ones its 目录 cites.
-A document placed at page ``first`` gets ``<w:pgNumType w:start="first"/>`` on its first section. LibreOffice
-chooses a page's footer by the page's place in its own file, not by the number printed on it, so when
-``first`` is even every page's odd and even footers (and headers) are swapped: the number keeps to the right
-on odd numbers and to the left on even ones (GB/T 9704 §7.5).
+Each document's own PDF numbers its pages from 1; the filing PDF numbers its pages on from the 目录, so the page
+ranges the 目录 cites are the numbers printed on the pages. Converting every document twice (once per numbering)
+would double the PDF work, so the documents are converted once with their page numbers taken out
+(``without_page_numbers``), and one more small document, ``number_sheets``, prints "— 1 —" … "— n —" on otherwise
+empty pages of the same size and margins, odd numbers right and even numbers left (GB/T 9704 §7.5). The PDF stage
+lays those sheets over the pages: 1… on each document, 1…n on the filing.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
-
-from lxml import etree
 
 from service.render.docx_package import read_zip, write_zip
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DOCUMENT = "word/document.xml"
-_SWAP = {"default": "even", "even": "default"}
+_PARAGRAPH = re.compile(rb"<w:p[ >].*?</w:p>", re.S)
+_RUN = re.compile(rb"<w:r[ >].*?</w:r>|<w:fldSimple\b.*?</w:fldSimple>", re.S)
+_PAGE_FIELD = re.compile(rb"<w:instrText[^>]*>\s*PAGE\b|w:instr=\"\s*PAGE\b")
+_BODY = re.compile(rb"(<w:body>)(.*?)(<w:sectPr\b.*</w:sectPr>\s*</w:body>)", re.S)
 
 
-def _w(name: str) -> str:
-    return f"{{{W}}}{name}"
-
-
-def _number_from(document: bytes, first: int) -> bytes:
-    root = etree.fromstring(document, etree.XMLParser(resolve_entities=False, no_network=True))
-    sections = list(root.iter(_w("sectPr")))
-    if not sections:
-        return document
-    start = sections[0].find(_w("pgNumType"))
-    if start is None:
-        start = etree.Element(_w("pgNumType"))
-        # CT_SectPr order: header/footer references, footnotePr, endnotePr, type, pgSz, pgMar, paperSrc,
-        # pgBorders, lnNumType, pgNumType, cols, …: the number type goes before the first of what follows it.
-        after = {_w(n) for n in ("cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection", "bidi",
-                                  "rtlGutter", "docGrid", "printerSettings", "sectPrChange")}
-        anchor = next((child for child in sections[0] if child.tag in after), None)
-        if anchor is None:
-            sections[0].append(start)
-        else:
-            anchor.addprevious(start)
-    start.set(_w("start"), str(first))
-    if first % 2 == 0:
-        for section in sections:
-            for tag in (_w("footerReference"), _w("headerReference")):
-                references = [r for r in section if r.tag == tag and r.get(_w("type"), "default") in _SWAP]
-                if len(references) == 2:  # both an odd and an even one: otherwise one serves every page
-                    for reference in references:
-                        reference.set(_w("type"), _SWAP[reference.get(_w("type"), "default")])
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def numbered_from(docx: bytes, first: int) -> bytes:
-    """The same .docx with its pages numbered from ``first``; every other part left byte for byte."""
-    if first == 1:
-        return docx
-    parts = read_zip(docx)
-    parts[DOCUMENT] = _number_from(parts[DOCUMENT], first)
+def _rezip(docx: bytes, parts: dict[str, bytes]) -> bytes:
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
         names = [info.filename for info in archive.infolist()]
     return write_zip((name, parts[name]) for name in names)
+
+
+def _blank_numbers(footer: bytes) -> bytes:
+    """The footer with each paragraph holding a PAGE field emptied (the paragraph itself kept: same layout)."""
+    def empty(match: re.Match) -> bytes:
+        paragraph = match.group(0)
+        return _RUN.sub(b"", paragraph) if _PAGE_FIELD.search(paragraph) else paragraph
+
+    return _PARAGRAPH.sub(empty, footer)
+
+
+def without_page_numbers(docx: bytes) -> bytes:
+    """The same .docx with no page number printed in its footers; every other part byte for byte."""
+    parts = read_zip(docx)
+    changed = False
+    for name, data in parts.items():
+        if name.startswith("word/footer") and name.endswith(".xml") and _PAGE_FIELD.search(data):
+            parts[name] = _blank_numbers(data)
+            changed = True
+    return _rezip(docx, parts) if changed else docx
+
+
+def number_sheets(docx: bytes, pages: int) -> bytes:
+    """``pages`` empty pages with ``docx``'s page set-up and footers: its page numbers, 1 to ``pages``, alone."""
+    parts = read_zip(docx)
+    match = _BODY.search(parts[DOCUMENT])
+    if match is None:
+        raise ValueError("document without a final section")
+    sheets = b"<w:p/>" + b'<w:p><w:pPr><w:pageBreakBefore/></w:pPr></w:p>' * (pages - 1)
+    parts[DOCUMENT] = parts[DOCUMENT][: match.start(2)] + sheets + parts[DOCUMENT][match.start(3):]
+    return _rezip(docx, parts)
