@@ -112,3 +112,10 @@ def test_a_signature_never_stands_alone_on_a_page(sample_data, tmp_path):
     report = audit_file(tmp_path / "plan.pdf")
     assert report.findings == [], report.findings
     assert pdf.pages == 5
+
+
+def test_a_very_long_title_is_filled_line_by_line_at_once():
+    """Balancing tries every split, so it is kept to short titles; a long one is filled greedily (no hang)."""
+    title = "镇西北片土地整理项目社会稳定风险评估工作方案" * 12
+    lines = balanced_lines(title, 20)
+    assert "".join(lines) == title and all(width(line) <= 20 for line in lines) and len(lines) > 10

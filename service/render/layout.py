@@ -71,7 +71,9 @@ def balanced_lines(text: str, per_line: float) -> list[str]:
         return [text]
     edges = word_edges(text)
     lines_needed = max(2, math.ceil(width(text) / per_line))
-    for count in range(lines_needed, lines_needed + 3):
+    if lines_needed > MAX_BALANCED_LINES or len(edges) > MAX_EDGES:
+        return _greedy_lines(text, edges, per_line)  # a title this long: fill each line, in linear time
+    for count in range(lines_needed, min(lines_needed + 2, MAX_BALANCED_LINES) + 1):
         best: Optional[tuple] = None
         for cuts in _choices(edges, count - 1):
             bounds = [0, *cuts, len(text)]
@@ -86,6 +88,25 @@ def balanced_lines(text: str, per_line: float) -> list[str]:
         if best is not None:
             return best[1]
     return [text]  # no word boundary fits: leave the wrapping to the layout
+
+
+MAX_BALANCED_LINES = 3  # balancing tries every split: kept to titles of a few lines
+MAX_EDGES = 60
+
+
+def _greedy_lines(text: str, edges: list[int], per_line: float) -> list[str]:
+    """Each line as full as its words allow (a word longer than a line is left to the layout)."""
+    lines, start, last_fit = [], 0, None
+    for edge in [*edges, len(text)]:
+        if width(text[start:edge]) <= per_line:
+            last_fit = edge
+            continue
+        if last_fit is not None and last_fit > start:
+            lines.append(text[start:last_fit])
+            start = last_fit
+        last_fit = edge if width(text[start:edge]) <= per_line else None
+    lines.append(text[start:])
+    return [line for line in lines if line]
 
 
 def _choices(edges: list[int], count: int) -> Iterable[tuple[int, ...]]:
