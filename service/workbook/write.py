@@ -150,10 +150,43 @@ def style_value(cell: Cell, kind: str) -> None:
     cell.alignment = WRAP if kind in (MARKDOWN, LINES, TEXT) else TOP
 
 
+@dataclass(frozen=True)
+class Listed:
+    """Where the ids a reference column may hold are listed: a column of a sheet of rows (人员!A2:A1201)."""
+
+    sheet: str
+    title: str  # the key column's header, e.g. 人员编号
+    letter: str
+    rows: int
+
+    @property
+    def range(self) -> str:
+        return f"'{self.sheet}'!${self.letter}$2:${self.letter}${self.rows + 1}"
+
+
+def listed_ids(column: Column) -> Optional[Listed]:
+    """The key column of the sheet a reference column refers to (人员编号 of 人员), None for other columns."""
+    target = case_layout().list_sheet(column.refers_to) if column.refers_to else None
+    if target is None or target.id_column is None:
+        return None
+    position = [h.column for h in table_headers(target)].index(target.id_column) + 1
+    return Listed(target.name, target.id_column.title, get_column_letter(position), target.max_items or MAX_ROWS)
+
+
+def reference_hint(column: Column, listed: Listed) -> str:
+    text = f"填「{listed.sheet}」表中的{listed.title}，可从下拉列表中选取；先在「{listed.sheet}」表登记，每人只登记一次。"
+    if column.kind == LINES:
+        text += "多项时每行一个编号（Excel、WPS 按 Alt+Enter 换行，LibreOffice 按 Ctrl+Enter）。"
+    return text
+
+
 def hint(column: Column) -> str:
     """What the header's comment (and a key/value sheet's 说明) says: the description and what may be typed."""
     parts = [column.description.strip()] if column.description.strip() else []
-    if column.const is not None:
+    listed = listed_ids(column)
+    if listed is not None:
+        parts.append(reference_hint(column, listed))
+    elif column.const is not None:
         parts.append(f"固定为 {column.const}，不要改动。")
     elif column.kind == CHOICE:
         parts.append("从下拉列表中选取：" + "、".join(column.choices) + "。")
@@ -183,7 +216,16 @@ def comment(text: str) -> Comment:
 
 
 def validation_for(column: Column) -> Optional[DataValidation]:
-    """A dropdown for an enumeration or yes/no; a whole-number check for counts."""
+    """A dropdown for an enumeration, yes/no or a reference (the ids listed on another sheet); a
+    whole-number check for counts. A cell holding several ids (one per line) keeps its dropdown for
+    picking but is not refused: a list check would refuse every cell of more than one line."""
+    listed = listed_ids(column)
+    if listed is not None:
+        check = DataValidation(type="list", formula1=listed.range, allow_blank=True)
+        check.error = f"「{column.title}」应为「{listed.sheet}」表中已登记的编号"
+        check.errorTitle = "取值无效"
+        check.showErrorMessage = column.kind != LINES
+        return check
     if column.kind in (CHOICE, YESNO):
         choices = column.choices if column.kind == CHOICE else (YES, NO)
         check = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
@@ -332,6 +374,13 @@ def write_guide(ws: Worksheet, layout: Layout) -> None:
         "一个单元格要填多项（如评估依据、公示渠道、会议议程）时，每项一行：Excel、WPS 按 Alt+Enter 换行，LibreOffice 按 Ctrl+Enter。",
         "叙述性文字（如事项概况、风险描述）可以分段：空行分段，以「- 」或「1. 」开头的行为列表，**加粗**。",
     ]
+    for name in sorted({c.refers_to for s in layout.sheets for c in s.columns if c.refers_to}):
+        listed = layout.list_sheet(name)
+        if listed is not None and listed.id_column is not None:
+            lines.append(
+                f"每个人只在「{listed.name}」表登记一次（{listed.id_column.title}、姓名、职务、单位、电话）；领导小组、工作班子、会议、"
+                f"发言、措施、签发人、联系人等处都填此人的{listed.id_column.title}（可从下拉列表选取），不再重复写姓名。"
+            )
     for sheet in layout.sheets:
         if sheet.reference_title:
             parent = sheet.parent
