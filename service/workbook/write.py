@@ -37,6 +37,7 @@ KEY_FILL = PatternFill("solid", fgColor="E2EFDA")  # light green: a key other sh
 THIN = Side(style="thin", color="BFBFBF")
 HEADER_BORDER = Border(bottom=Side(style="medium", color="808080"), right=THIN)
 TOP = Alignment(vertical="top")
+CENTRED = Alignment(horizontal="center", vertical="top")
 WRAP = Alignment(vertical="top", wrap_text=True)
 LEFT_WRAP = Alignment(horizontal="left", vertical="top", wrap_text=True)
 HEADER_ALIGN = Alignment(vertical="center", wrap_text=True)
@@ -45,6 +46,8 @@ DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"  # typed text stays text: a phone number or 09:00 is not turned into a number or a time
 WIDTH = {MARKDOWN: 50, LINES: 34, TEXT: 18, DATE: 13, CLOCK: 10, WHOLE: 11, NUMBER: 11, YESNO: 10, CHOICE: 12}
 MAX_TEXT_WIDTH = 40
+HEADER_MAX_WIDTH = 14  # a header wider than this wraps
+CODE_WIDTH = 10  # an id (R1, P01) or a reference to one: short codes, the header sets the width
 
 
 class WorkbookWriteError(WenpingError):
@@ -147,7 +150,8 @@ def style_value(cell: Cell, kind: str) -> None:
         cell.number_format = DATE_FORMAT
     elif kind in (TEXT, CLOCK, MARKDOWN, LINES, CHOICE):
         cell.number_format = TEXT_FORMAT
-    cell.alignment = WRAP if kind in (MARKDOWN, LINES, TEXT) else TOP
+    # A grade word is centred: beside a right-aligned number (权重 0.35 | 较高) it would read as one value.
+    cell.alignment = WRAP if kind in (MARKDOWN, LINES, TEXT) else CENTRED if kind in (CHOICE, YESNO) else TOP
 
 
 @dataclass(frozen=True)
@@ -344,15 +348,21 @@ def write_table(ws: Worksheet, sheet: Sheet, rows: list[Row]) -> None:
             cell = ws.cell(number, col)
             put(cell, value)
             style_value(cell, kind)
-    for number, head in enumerate(headers, 1):
-        ws.column_dimensions[get_column_letter(number)].width = column_width(head, rows, sheet)
+    widths = [column_width(head, rows, sheet) for head in headers]
+    for number, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(number)].width = width
+    header_lines = max(lines_needed(h.title, w) for h, w in zip(headers, widths))
+    if header_lines > 1:  # spreadsheet programs do not size the header row they open
+        ws.row_dimensions[1].height = header_lines * LINE_HEIGHT + 4
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}1"
 
 
 def column_width(head: _Header, rows: list[Row], sheet: Sheet) -> float:
     """Wide enough for the header (its ＊ and a dropdown arrow) and for typical content, within bounds."""
-    width = max(display_width(head.title) + 4, WIDTH.get(head.kind, 14))
+    short_code = head.key or (head.column is not None and head.column.refers_to is not None and head.kind == TEXT)
+    # A long header (落实措施后发生概率) wraps onto a second line rather than widening its column.
+    width = max(min(display_width(head.title) + 4, HEADER_MAX_WIDTH), CODE_WIDTH if short_code else WIDTH.get(head.kind, 14))
     if head.column is not None and head.kind == CHOICE:
         width = max(width, max(display_width(c) for c in head.column.choices) + 4)
     if head.column is not None and head.kind == TEXT and rows:
