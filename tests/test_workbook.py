@@ -299,7 +299,8 @@ def test_people_are_listed_once_and_picked_by_id(sample_workbook, sample):
 
     leader = dropdown("领导小组", kv_cell(sample_workbook, "领导小组", "组长" + REQUIRED_MARK))
     assert leader.formula1 == "'人员'!$A$2:$A$1201" and leader.showErrorMessage
-    assert "先在「人员」表登记" in wb["领导小组"]["C3"].value
+    assert "先在「人员」表登记" in wb["领导小组"]["D3"].value
+    assert wb["领导小组"]["C1"].value == "姓名（自动）" and "VLOOKUP(B3,'人员'!$A$2:$B$1201,2,FALSE)" in wb["领导小组"]["C3"].value
     for sheet, header in (("参会人员", "人员＊"), ("发言", "发言人＊"), ("措施", "责任人"), ("会议", "主持人＊")):
         check = dropdown(sheet, column_of(sample_workbook, sheet, header) + "2")
         assert check is not None and check.formula1 == "'人员'!$A$2:$A$1201", (sheet, header)
@@ -508,5 +509,12 @@ def test_libreoffice_calc_opens_and_saves_the_workbook(tmp_path, sample_workbook
     assert normalised(read_workbook(saved)) == sample
     wb = openpyxl.load_workbook(io.BytesIO(saved))  # (headless Calc has no view: frozen panes are not saved)
     assert any(v.formula1 == '"很低,较低,中等,较高,很高"' for v in wb["风险"].data_validations.dataValidation)
+    assert any(v.formula1.replace("'", "") == "人员!$A$2:$A$1201" for v in wb["领导小组"].data_validations.dataValidation)
+    # Calc looked up the names the clerk sees beside the ids (its saved values of the formulas).
+    shown = openpyxl.load_workbook(io.BytesIO(saved), data_only=True)
+    name_of = {p["id"]: p["name"] for p in sample["people"]}
+    assert shown["领导小组"]["C3"].value == name_of[sample["leading_group"]["leader"]]
+    owners = [(r[3].value, r[4].value) for r in shown["措施"].iter_rows(min_row=2) if r[3].value]
+    assert owners and all(name == name_of[ref] for ref, name in owners)
     blank = validate(read_workbook((out / "blank.xlsx").read_bytes()))
     assert {e.cell for e in blank.errors} >= {"案卷!B3", "评估事项!B2", "领导小组!B3"}
