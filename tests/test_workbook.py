@@ -30,7 +30,7 @@ from service.workbook.layout import REQUIRED_MARK, case_layout, scalar_kind
 from service.workbook.limits import MAX_UNZIPPED
 
 from .conftest import BIN, SAMPLE_PATH, minimal_case
-from .web_fixtures import app_with
+from .web_fixtures import AUTH, KEY, app_with
 
 SOFFICE = os.environ.get("WENPING_SOFFICE") or shutil.which("soffice")
 
@@ -457,18 +457,19 @@ def test_batch_takes_workbooks_and_skips_them_by_content(tmp_path, sample_workbo
 
 @pytest.fixture(scope="module")
 def client():
-    return app_with(API_KEYS=()).test_client()
+    # With a key: a keyless app refuses requests once any test of the process has seen a named key.
+    return app_with(API_KEYS=KEY).test_client()
 
 
 def test_api_takes_a_workbook(client, sample_workbook):
-    answer = client.post("/api/v1/packages", data=sample_workbook, content_type=XLSX_TYPE)
+    answer = client.post("/api/v1/packages", data=sample_workbook, content_type=XLSX_TYPE, headers=AUTH)
     assert answer.status_code == 200
     assert answer.data == generate(json.loads(SAMPLE_PATH.read_text("utf-8"))).data
-    bad = client.post("/api/v1/validate", data=edited(sample_workbook, "风险", "H3", "很大"), content_type=XLSX_TYPE)
+    bad = client.post("/api/v1/validate", data=edited(sample_workbook, "风险", "H3", "很大"), content_type=XLSX_TYPE, headers=AUTH)
     assert bad.get_json()["errors"][0]["cell"] == "风险!H3"
-    broken = client.post("/api/v1/packages", data=edited(sample_workbook, "措施", "A3", "R9"), content_type=XLSX_TYPE)
+    broken = client.post("/api/v1/packages", data=edited(sample_workbook, "措施", "A3", "R9"), content_type=XLSX_TYPE, headers=AUTH)
     assert broken.status_code == 422 and broken.get_json()["errors"][0]["cell"] == "措施!A3"
-    junk = client.post("/api/v1/packages", data=b"PK\x03\x04junk", content_type=XLSX_TYPE)
+    junk = client.post("/api/v1/packages", data=b"PK\x03\x04junk", content_type=XLSX_TYPE, headers=AUTH)
     assert junk.status_code == 400 and "不是有效的 Excel 工作簿" in junk.get_json()["detail"]
 
 
@@ -478,11 +479,11 @@ def test_form_offers_and_takes_workbooks(client, sample_workbook):
     blank = client.get("/case-workbook.xlsx")
     assert blank.mimetype == XLSX_TYPE and blank.data == workbook_bytes(None)
     assert client.get("/sample-case.xlsx").data == sample_workbook
-    answer = client.post("/", data={"case_file": (io.BytesIO(sample_workbook), "案卷.xlsx"), "action": "generate"},
+    answer = client.post("/", data={"case_file": (io.BytesIO(sample_workbook), "案卷.xlsx"), "action": "generate", "api_key": KEY},
                          content_type="multipart/form-data")
     assert answer.mimetype == "application/zip"
     bad = edited(sample_workbook, "风险", "H3", "很大")
-    shown = client.post("/", data={"case_file": (io.BytesIO(bad), "案卷.xlsx"), "action": "validate"},
+    shown = client.post("/", data={"case_file": (io.BytesIO(bad), "案卷.xlsx"), "action": "validate", "api_key": KEY},
                         content_type="multipart/form-data").get_data(as_text=True)
     assert "风险!H3" in shown and "「发生概率」的取值「很大」无效" in shown
 
