@@ -209,7 +209,8 @@ def generate(
         matter=case.matter.name,
         input_sha256=sha256(prepared.case_json),
         template_set=templates.name,
-        warnings=[w.as_dict() for w in prepared.validation.warnings],
+        # The case's warnings by path only: a workbook's cells are where it was typed, not part of the package.
+        warnings=[{"path": w.path, "message": w.message} for w in prepared.validation.warnings],
         risk=prepared.validation.assessment.summary() if prepared.validation.assessment else None,
         fonts=fonts,
     )

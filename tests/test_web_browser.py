@@ -165,7 +165,7 @@ def test_a_clerk_downloads_fills_and_uploads_the_workbook(page, tmp_path):
     workbook = tmp_path / "示例案卷.xlsx"
     info.value.save_as(workbook)
     wb = openpyxl.load_workbook(workbook)
-    wb["风险"]["F3"] = "很大"
+    wb["风险"]["H3"] = "很大"
     wrong = tmp_path / "填错的案卷.xlsx"
     wb.save(wrong)
 
@@ -173,7 +173,7 @@ def test_a_clerk_downloads_fills_and_uploads_the_workbook(page, tmp_path):
     page.fill("#api_key", KEY)
     page.get_by_role("button", name="只校验").click()
     row = page.locator("#errors tbody tr").first
-    assert row.locator(".cell").inner_text() == "风险!F3"
+    assert row.locator(".cell").inner_text() == "风险!H3"
     assert "「发生概率」的取值「很大」无效，应为：很低、较低、中等、较高、很高" in row.inner_text()
     shot(page, "08-workbook-error-at-its-cell")
 
@@ -184,4 +184,4 @@ def test_a_clerk_downloads_fills_and_uploads_the_workbook(page, tmp_path):
     target = tmp_path / "package.zip"
     info.value.save_as(target)
     assert target.read_bytes() == generate(json.loads(SAMPLE_PATH.read_text(encoding="utf-8"))).data
-    assert openpyxl.load_workbook(io.BytesIO(workbook.read_bytes()))["风险"]["F3"].value == "较高"
+    assert openpyxl.load_workbook(io.BytesIO(workbook.read_bytes()))["风险"]["H3"].value == "较高"

@@ -30,7 +30,7 @@ from service.workbook.layout import REQUIRED_MARK, case_layout, scalar_kind
 from service.workbook.limits import MAX_UNZIPPED
 
 from .conftest import BIN, SAMPLE_PATH, minimal_case
-from .web_fixtures import app_with
+from .web_fixtures import AUTH, KEY, app_with
 
 SOFFICE = os.environ.get("WENPING_SOFFICE") or shutil.which("soffice")
 
@@ -138,7 +138,7 @@ def test_values_are_typed_cells(sample_workbook):
     assert plan["评估方法"].alignment.wrap_text and "\n" in plan["评估方法"].value
     matter = {wb["评估事项"].cell(r, 1).value: wb["评估事项"].cell(r, 2).value for r in range(2, 20)}
     assert matter["总投资（万元）"] == 2680
-    assert wb["风险"]["E2"].value == 0.35
+    assert wb["风险"]["G2"].value == 0.35
 
 
 def test_the_same_case_gives_the_same_bytes(sample):
@@ -162,7 +162,7 @@ def test_a_package_from_the_workbook_is_the_package_from_json(sample, sample_wor
 
 SAFE_TEXT = st.text(
     alphabet=st.sampled_from(list("青石镇村道路abcXYZ019 =-*#《》（）、，。:_x")), min_size=1, max_size=12
-)
+).filter(str.strip)  # a blank list item cannot be a line of a cell (writing refuses it, by name: tested below)
 
 
 def from_schema(schema: dict):
@@ -236,22 +236,117 @@ def test_a_list_item_with_a_line_break_is_refused_by_name(sample):
 
 
 def test_a_wrong_grade_word_is_reported_at_its_cell(sample_workbook):
-    bad = edited(sample_workbook, "风险", "F3", "很大")
+    bad = edited(sample_workbook, "风险", "H3", "很大")
     result = validate(read_workbook(bad))
     (error,) = result.errors
     assert error.as_dict() == {
         "path": "risks.1.probability",
         "message": "「发生概率」的取值「很大」无效，应为：很低、较低、中等、较高、很高",
-        "cell": "风险!F3",
+        "cell": "风险!H3",
     }
 
 
 def test_rule_errors_and_missing_fields_name_their_cells(sample_workbook):
-    bad = edited(edited(sample_workbook, "报备", "B2", None), "参会人员", "B3", "无名氏")
+    bad = edited(sample_workbook, "报备", "B2", None)
     cells = {e.path: e.cell for e in validate(read_workbook(bad)).errors}
     assert cells["filing.filed_on"] == "报备!B2"
-    statements = validate(read_workbook(edited(sample_workbook, "发言", "B2", "不在场的人")))
-    assert [e.cell for e in statements.errors] == ["发言!B2"]
+    # P01 is in the people list but not at the first meeting: the speaker rule names the cell.
+    statements = validate(read_workbook(edited(sample_workbook, "发言", "B2", "P01")))
+    assert [(e.path, e.cell) for e in statements.errors] == [("consultation.meetings.0.statements.0.speaker", "发言!B2")]
+
+
+def kv_cell(raw: bytes, sheet: str, header: str) -> str:
+    """The value cell of a key/value sheet's row titled ``header`` (B7 …)."""
+    ws = openpyxl.load_workbook(io.BytesIO(raw))[sheet]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == header)
+    return f"B{row}"
+
+
+def column_of(raw: bytes, sheet: str, header: str) -> str:
+    ws = openpyxl.load_workbook(io.BytesIO(raw))[sheet]
+    return next(c.column_letter for c in ws[1] if c.value == header)
+
+
+def test_an_unknown_person_id_is_reported_at_its_cell(sample_workbook):
+    leader = kv_cell(sample_workbook, "领导小组", "组长" + REQUIRED_MARK)
+    owner = column_of(sample_workbook, "措施", "责任人") + "3"
+    members = kv_cell(sample_workbook, "领导小组", "成员")
+    listed = openpyxl.load_workbook(io.BytesIO(sample_workbook))["领导小组"][members].value.split("\n")
+    raw = edited(sample_workbook, "领导小组", leader, "P98")
+    raw = edited(raw, "措施", owner, "P99")
+    raw = edited(raw, "领导小组", members, "\n".join([listed[0], "X1", *listed[2:]]))
+    errors = {e.path: (e.cell, e.message) for e in validate(read_workbook(raw)).errors}
+    assert errors["leading_group.leader"] == (
+        f"领导小组!{leader}", "人员编号「P98」不在「人员」名单（people）中，请先在名单中登记此人"
+    )
+    assert errors["risks.0.measures.1.owner_person"][0] == f"措施!{owner}"
+    assert errors["leading_group.members.1"][0] == f"领导小组!{members}"  # the cell holding the list
+
+
+def test_people_are_listed_once_and_picked_by_id(sample_workbook, sample):
+    wb = openpyxl.load_workbook(io.BytesIO(sample_workbook))
+    people = wb["人员"]
+    assert [c.value for c in people[1]] == ["人员编号＊", "姓名＊", "职务", "单位或身份", "联系电话"]
+    first = sample["people"][0]
+    assert [people.cell(2, n).value for n in (1, 2)] == [first["id"], first["name"]]
+    assert people.max_row == len(sample["people"]) + 1
+    guide = "\n".join(str(c.value) for row in wb[GUIDE_SHEET].iter_rows() for c in row if c.value)
+    assert "每个人只在「人员」表登记一次" in guide
+
+    def dropdown(sheet: str, cell: str):
+        ws = wb[sheet]
+        return next((v for v in ws.data_validations.dataValidation if cell in v.sqref), None)
+
+    leader = dropdown("领导小组", kv_cell(sample_workbook, "领导小组", "组长" + REQUIRED_MARK))
+    assert leader.formula1 == "'人员'!$A$2:$A$1201" and leader.showErrorMessage
+    assert "先在「人员」表登记" in wb["领导小组"]["D3"].value
+    assert wb["领导小组"]["C1"].value == "姓名（自动）" and "VLOOKUP(B3,'人员'!$A$2:$B$1201,2,FALSE)" in wb["领导小组"]["C3"].value
+    for sheet, header in (("参会人员", "人员＊"), ("发言", "发言人＊"), ("措施", "责任人"), ("会议", "主持人＊")):
+        check = dropdown(sheet, column_of(sample_workbook, sheet, header) + "2")
+        assert check is not None and check.formula1 == "'人员'!$A$2:$A$1201", (sheet, header)
+    # A cell of several ids (one per line) offers the list but takes more than one line.
+    members = dropdown("领导小组", kv_cell(sample_workbook, "领导小组", "成员"))
+    assert members.formula1 == "'人员'!$A$2:$A$1201" and not members.showErrorMessage
+
+
+def period_cases() -> list[dict]:
+    period = json.loads((SAMPLE_PATH.parent / "period-2026.json").read_text("utf-8"))
+    return [c for c in period["cases"] if isinstance(c, dict)]
+
+
+def test_issuing_is_read_as_a_clerk_writes_it():
+    case = normalised(next(c for c in period_cases() if c.get("plan", {}).get("issuing")))
+    raw = workbook_bytes(case)
+    ws = openpyxl.load_workbook(io.BytesIO(raw))["工作方案"]
+    shown = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(2, ws.max_row + 1)}
+    issuing = case["plan"]["issuing"]
+    assert shown["发文要素·发文字号"] == issuing["number"]
+    for header, key in (("发文要素·主送机关", "to"), ("发文要素·抄送机关", "cc"), ("发文要素·附件", "attachments")):
+        if issuing.get(key):
+            assert shown[header] == "\n".join(issuing[key])  # one per line, as the other lists
+    assert normalised(read_workbook(raw))["plan"]["issuing"] == issuing
+
+
+def every_example() -> list[dict]:
+    """The canonical sample (upgraded from 1.0 on the way in) and each case of the period example."""
+    return [json.loads(SAMPLE_PATH.read_text("utf-8")), *period_cases()]
+
+
+@pytest.mark.parametrize("index", range(len(every_example())))
+def test_every_example_comes_back_unchanged(index):
+    case = normalised(every_example()[index])
+    assert case["schema_version"] == "2.0"
+    assert round_trip(case) == case
+
+
+def test_an_early_case_reads_back_as_the_same_early_case(sample):
+    early = {k: v for k, v in sample.items() if k not in ("risks", "report", "filing")}
+    raw = workbook_bytes(normalised(early))
+    back = normalised(read_workbook(raw))
+    assert back == normalised(early)
+    assert not {"risks", "report", "filing"} & set(back)
+    wb = openpyxl.load_workbook(io.BytesIO(raw))
+    assert wb["风险"].max_row == 1 and wb["报备"]["B2"].value is None  # the sheets are there, empty
 
 
 @pytest.mark.parametrize(
@@ -259,7 +354,7 @@ def test_rule_errors_and_missing_fields_name_their_cells(sample_workbook):
     [
         ("措施", "A3", "R9", "「风险」表中没有编号为「R9」的一行（现有：R1、R2、R3、R4）", "措施!A3"),
         ("参会人员", "A2", None, "请填写「会议序号」", "参会人员!A2"),
-        ("风险", "K1", "备注", "表头「备注」不是「风险」表的项目", "风险!K1"),
+        ("风险", "L1", "备注", "表头「备注」不是「风险」表的项目", "风险!L1"),
         ("会议", "A3", 1, "序号「1」重复", "会议!A3"),
     ],
 )
@@ -281,7 +376,7 @@ def test_an_unknown_sheet_is_an_error(sample_workbook):
 
 
 def test_typed_text_numbers_and_yes_no_are_understood(sample_workbook):
-    raw = edited(edited(sample_workbook, "问卷题目", "C2", "是"), "会议", "E2", "09:30")
+    raw = edited(edited(sample_workbook, "问卷题目", "C2", "是"), "会议", "F2", "09:30")
     raw = edited(raw, "征求意见", "B5", "500")  # 发放问卷 typed as text
     data = read_workbook(raw)
     assert data["consultation"]["survey"]["questions"][0]["multiple"] is True
@@ -335,9 +430,9 @@ def test_cli_workbook_validate_and_generate(tmp_path):
     assert run("generate", "案卷.xlsx", "-o", "a.zip").returncode == 0
     assert run("generate", str(SAMPLE_PATH), "-o", "b.zip").returncode == 0
     assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes()
-    (tmp_path / "bad.xlsx").write_bytes(edited((tmp_path / "案卷.xlsx").read_bytes(), "风险", "F3", "很大"))
+    (tmp_path / "bad.xlsx").write_bytes(edited((tmp_path / "案卷.xlsx").read_bytes(), "风险", "H3", "很大"))
     bad = run("generate", "bad.xlsx")
-    assert bad.returncode == 1 and "风险!F3（risks.1.probability）：「发生概率」的取值「很大」无效" in bad.stderr
+    assert bad.returncode == 1 and "风险!H3（risks.1.probability）：「发生概率」的取值「很大」无效" in bad.stderr
     wrong = run("workbook", "-o", "x.json")
     assert wrong.returncode == 2 and "应以 .xlsx 结尾" in wrong.stderr
 
@@ -362,18 +457,19 @@ def test_batch_takes_workbooks_and_skips_them_by_content(tmp_path, sample_workbo
 
 @pytest.fixture(scope="module")
 def client():
-    return app_with(API_KEYS=()).test_client()
+    # With a key: a keyless app refuses requests once any test of the process has seen a named key.
+    return app_with(API_KEYS=KEY).test_client()
 
 
 def test_api_takes_a_workbook(client, sample_workbook):
-    answer = client.post("/api/v1/packages", data=sample_workbook, content_type=XLSX_TYPE)
+    answer = client.post("/api/v1/packages", data=sample_workbook, content_type=XLSX_TYPE, headers=AUTH)
     assert answer.status_code == 200
     assert answer.data == generate(json.loads(SAMPLE_PATH.read_text("utf-8"))).data
-    bad = client.post("/api/v1/validate", data=edited(sample_workbook, "风险", "F3", "很大"), content_type=XLSX_TYPE)
-    assert bad.get_json()["errors"][0]["cell"] == "风险!F3"
-    broken = client.post("/api/v1/packages", data=edited(sample_workbook, "措施", "A3", "R9"), content_type=XLSX_TYPE)
+    bad = client.post("/api/v1/validate", data=edited(sample_workbook, "风险", "H3", "很大"), content_type=XLSX_TYPE, headers=AUTH)
+    assert bad.get_json()["errors"][0]["cell"] == "风险!H3"
+    broken = client.post("/api/v1/packages", data=edited(sample_workbook, "措施", "A3", "R9"), content_type=XLSX_TYPE, headers=AUTH)
     assert broken.status_code == 422 and broken.get_json()["errors"][0]["cell"] == "措施!A3"
-    junk = client.post("/api/v1/packages", data=b"PK\x03\x04junk", content_type=XLSX_TYPE)
+    junk = client.post("/api/v1/packages", data=b"PK\x03\x04junk", content_type=XLSX_TYPE, headers=AUTH)
     assert junk.status_code == 400 and "不是有效的 Excel 工作簿" in junk.get_json()["detail"]
 
 
@@ -383,13 +479,13 @@ def test_form_offers_and_takes_workbooks(client, sample_workbook):
     blank = client.get("/case-workbook.xlsx")
     assert blank.mimetype == XLSX_TYPE and blank.data == workbook_bytes(None)
     assert client.get("/sample-case.xlsx").data == sample_workbook
-    answer = client.post("/", data={"case_file": (io.BytesIO(sample_workbook), "案卷.xlsx"), "action": "generate"},
+    answer = client.post("/", data={"case_file": (io.BytesIO(sample_workbook), "案卷.xlsx"), "action": "generate", "api_key": KEY},
                          content_type="multipart/form-data")
     assert answer.mimetype == "application/zip"
-    bad = edited(sample_workbook, "风险", "F3", "很大")
-    shown = client.post("/", data={"case_file": (io.BytesIO(bad), "案卷.xlsx"), "action": "validate"},
+    bad = edited(sample_workbook, "风险", "H3", "很大")
+    shown = client.post("/", data={"case_file": (io.BytesIO(bad), "案卷.xlsx"), "action": "validate", "api_key": KEY},
                         content_type="multipart/form-data").get_data(as_text=True)
-    assert "风险!F3" in shown and "「发生概率」的取值「很大」无效" in shown
+    assert "风险!H3" in shown and "「发生概率」的取值「很大」无效" in shown
 
 
 # ------------------------------------------------------------------ LibreOffice Calc
@@ -414,5 +510,12 @@ def test_libreoffice_calc_opens_and_saves_the_workbook(tmp_path, sample_workbook
     assert normalised(read_workbook(saved)) == sample
     wb = openpyxl.load_workbook(io.BytesIO(saved))  # (headless Calc has no view: frozen panes are not saved)
     assert any(v.formula1 == '"很低,较低,中等,较高,很高"' for v in wb["风险"].data_validations.dataValidation)
+    assert any(v.formula1.replace("'", "") == "人员!$A$2:$A$1201" for v in wb["领导小组"].data_validations.dataValidation)
+    # Calc looked up the names the clerk sees beside the ids (its saved values of the formulas).
+    shown = openpyxl.load_workbook(io.BytesIO(saved), data_only=True)
+    name_of = {p["id"]: p["name"] for p in sample["people"]}
+    assert shown["领导小组"]["C3"].value == name_of[sample["leading_group"]["leader"]]
+    owners = [(r[3].value, r[4].value) for r in shown["措施"].iter_rows(min_row=2) if r[3].value]
+    assert owners and all(name == name_of[ref] for ref, name in owners)
     blank = validate(read_workbook((out / "blank.xlsx").read_bytes()))
-    assert {e.cell for e in blank.errors} >= {"案卷!B3", "评估事项!B2", "风险!A1"}
+    assert {e.cell for e in blank.errors} >= {"案卷!B3", "评估事项!B2", "领导小组!B3"}

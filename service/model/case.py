@@ -40,6 +40,8 @@ HearingRole = Literal["听证员", "陈述人"]
 SCHEMA_VERSION = "2.0"
 
 # A person is entered once, in ``Case.people``, and every role refers to it by this id.
+PersonId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$", min_length=1, max_length=32)]
+# "x-refers-to" names the top-level list whose item ids a value refers to (the workbook offers them as a dropdown).
 PersonRef = Annotated[
     str,
     Field(
@@ -49,6 +51,7 @@ PersonRef = Annotated[
         title="人员编号",
         description="「人员」名单中某人的编号。",
         examples=["P01"],
+        json_schema_extra={"x-refers-to": "people"},
     ),
 ]
 
@@ -62,7 +65,7 @@ class Strict(BaseModel):
 class Person(Strict):
     """人员：案卷中出现的每个人只登记一次，各处用编号引用。"""
 
-    id: PersonRef = Field(title="人员编号", description="此人在本案卷内的编号，不得重复，如 P01；各处以此引用。", examples=["P01"])
+    id: PersonId = Field(title="人员编号", description="此人在本案卷内的编号，不得重复，如 P01；各处以此引用。", examples=["P01"])
     name: Name = Field(title="姓名", description="人员姓名。", examples=["王建国"])
     title: Optional[Text] = Field(None, title="职务", description="职务，写在姓名之后，如「镇党委书记」。", examples=["镇党委书记"])
     unit: Optional[Text] = Field(None, title="单位或身份", description="所在单位或身份，如「石桥村村民」；参会人员的单位由此印出。", examples=["石桥村村民"])

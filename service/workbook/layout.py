@@ -52,6 +52,7 @@ class Column:
     choices: tuple[str, ...] = ()
     const: Optional[str] = None
     max_length: Optional[int] = None
+    refers_to: Optional[str] = None  # the top-level list (e.g. ``people``) whose item ids this value names
 
     @property
     def header(self) -> str:
@@ -81,6 +82,7 @@ class Sheet:
     children: list["Sheet"] = field(default_factory=list)
     id_column: Optional[Column] = None  # a table's own key field (e.g. 编号), if the items have one
     objects: list[tuple[tuple[str, ...], bool]] = field(default_factory=list)  # nested objects: (path, required)
+    max_items: Optional[int] = None  # a table's most rows (the list's maxItems)
 
     @property
     def keyed(self) -> bool:
@@ -110,6 +112,10 @@ class Layout:
 
     def by_name(self) -> dict[str, Sheet]:
         return {s.name: s for s in self.sheets}
+
+    def list_sheet(self, field_name: str) -> Optional[Sheet]:
+        """The sheet of rows of a top-level list of the case (``people`` → 人员), if the case has one."""
+        return next((s for s in self.sheets if s.form == "table" and s.path == (field_name,) and s.parent is self.sheets[0]), None)
 
 
 # ------------------------------------------------------------------ the walk
@@ -171,6 +177,7 @@ def _column(path, title, node, required) -> Column:
         choices=choices,
         const=node.get("const"),
         max_length=node.get("maxLength"),
+        refers_to=node.get("x-refers-to") or node.get("items", {}).get("x-refers-to"),
     )
 
 
@@ -214,6 +221,7 @@ class _Walker:
             elif prop.get("type") == "array" and _is_object(self.schema.resolve(prop.get("items", {}))[0]):
                 item, _ = self.schema.resolve(prop["items"])
                 child = self.new_sheet("table", path, here, title, description, name in needed, sheet)
+                child.max_items = prop.get("maxItems")
                 self.fill(child, item, here)
                 ids = [c for c in child.columns if c.path == ("id",) and c.kind == TEXT and c.required]
                 child.id_column = ids[0] if ids else None

@@ -24,9 +24,10 @@ from service.workbook.layout import (
     Column, Layout, Sheet, case_layout,
 )
 from service.workbook.limits import EXCEL_MAX_ROW, MAX_COLUMNS, MAX_ENTRIES, MAX_ROWS, MAX_SHEETS, MAX_UNZIPPED
-from service.workbook.write import GUIDE_SHEET, KV_HEADERS
+from service.workbook.write import GUIDE_SHEET, KV_HEADERS, shown_title, shows_name
 
 XLSX_MAGIC = b"PK\x03\x04"
+SHOWN = "shown"  # a column of names looked up by the spreadsheet program: not read
 MAX_PROBLEMS = 50  # listed at once; more than that and the workbook is not the case's
 
 
@@ -321,6 +322,7 @@ class Reader:
             known[sheet.reference_title] = "reference"
         if sheet.keyed and sheet.id_column is None:
             known[SEQUENCE_TITLE] = "sequence"
+        known.update({shown_title(c): SHOWN for c in sheet.columns if shows_name(c) is not None})
         found: dict[int, Any] = {}
         used: dict[str, int] = {}
         for number, value in enumerate(grid.header(), 1):
@@ -336,7 +338,8 @@ class Reader:
                 self.problem(sheet.path, f"表头「{label}」出现了两次（另一处在第 {used[label]} 列）", _coordinate(sheet.name, number, 1))
             else:
                 used[label] = number
-                found[number] = known[label]
+                if known[label] is not SHOWN:  # names the program shows (formulas) are not the case's
+                    found[number] = known[label]
         return found
 
     def parents_of(self, sheet: Sheet) -> list[Owner]:

@@ -37,6 +37,7 @@ KEY_FILL = PatternFill("solid", fgColor="E2EFDA")  # light green: a key other sh
 THIN = Side(style="thin", color="BFBFBF")
 HEADER_BORDER = Border(bottom=Side(style="medium", color="808080"), right=THIN)
 TOP = Alignment(vertical="top")
+CENTRED = Alignment(horizontal="center", vertical="top")
 WRAP = Alignment(vertical="top", wrap_text=True)
 LEFT_WRAP = Alignment(horizontal="left", vertical="top", wrap_text=True)
 HEADER_ALIGN = Alignment(vertical="center", wrap_text=True)
@@ -45,6 +46,8 @@ DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"  # typed text stays text: a phone number or 09:00 is not turned into a number or a time
 WIDTH = {MARKDOWN: 50, LINES: 34, TEXT: 18, DATE: 13, CLOCK: 10, WHOLE: 11, NUMBER: 11, YESNO: 10, CHOICE: 12}
 MAX_TEXT_WIDTH = 40
+HEADER_MAX_WIDTH = 14  # a header wider than this wraps
+CODE_WIDTH = 10  # an id (R1, P01) or a reference to one: short codes, the header sets the width
 
 
 class WorkbookWriteError(WenpingError):
@@ -147,13 +150,86 @@ def style_value(cell: Cell, kind: str) -> None:
         cell.number_format = DATE_FORMAT
     elif kind in (TEXT, CLOCK, MARKDOWN, LINES, CHOICE):
         cell.number_format = TEXT_FORMAT
-    cell.alignment = WRAP if kind in (MARKDOWN, LINES, TEXT) else TOP
+    # A grade word is centred: beside a right-aligned number (权重 0.35 | 较高) it would read as one value.
+    cell.alignment = WRAP if kind in (MARKDOWN, LINES, TEXT) else CENTRED if kind in (CHOICE, YESNO) else TOP
+
+
+@dataclass(frozen=True)
+class Listed:
+    """Where the ids a reference column may hold are listed: a column of a sheet of rows (人员!A2:A1201)."""
+
+    sheet: str
+    title: str  # the key column's header, e.g. 人员编号
+    letter: str
+    rows: int
+    name_offset: Optional[int] = None  # where the listed item's name is, counted from the key column (1)
+    name_letter: Optional[str] = None
+
+    @property
+    def range(self) -> str:
+        return f"'{self.sheet}'!${self.letter}$2:${self.letter}${self.rows + 1}"
+
+    def name_formula(self, ref: str) -> str:
+        """The name of the item whose id cell ``ref`` holds, looked up by the spreadsheet program."""
+        table = f"'{self.sheet}'!${self.letter}$2:${self.name_letter}${self.rows + 1}"
+        missing = f"（{self.sheet}表中未登记）"
+        return f'=IF({ref}="","",IFERROR(VLOOKUP({ref},{table},{self.name_offset},FALSE),"{missing}"))'
+
+
+def listed_ids(column: Column) -> Optional[Listed]:
+    """The key column of the sheet a reference column refers to (人员编号 of 人员), None for other columns."""
+    target = case_layout().list_sheet(column.refers_to) if column.refers_to else None
+    if target is None or target.id_column is None:
+        return None
+    headers = [h.column for h in table_headers(target)]
+    position = headers.index(target.id_column) + 1
+    names = [n for n, c in enumerate(headers, 1) if c is not None and c.path == ("name",) and n > position]
+    return Listed(
+        target.name, target.id_column.title, get_column_letter(position), target.max_items or MAX_ROWS,
+        names[0] - position + 1 if names else None, get_column_letter(names[0]) if names else None,
+    )
+
+
+SHOWN_NAME = "姓名（自动）"  # the header of a column showing the name of the person a reference names
+SHOWN_FILL = PatternFill("solid", fgColor="EDEDED")  # grey: shown by the program, not typed
+SHOWN_FONT = Font(color="595959")
+SHOWN_SPARE_ROWS = 10  # empty rows below a table whose name column already holds its formula
+
+
+def shows_name(column: Column) -> Optional[Listed]:
+    """Where the name of a single reference (组长 P02 → 王建国) is looked up; None for other columns."""
+    listed = listed_ids(column)
+    return listed if listed is not None and listed.name_letter and column.kind == TEXT else None
+
+
+def shown_title(column: Column) -> str:
+    return column.title + "姓名\n（自动）"
+
+
+def shown_note(listed: Listed) -> str:
+    return f"按左边的{listed.title}自动显示「{listed.sheet}」表中此人的姓名，不用填写；读入时不读这一列。"
+
+
+def style_shown(cell: Cell) -> None:
+    """Grey text, no fill: the empty rows below a table print (and look) blank."""
+    cell.font = SHOWN_FONT
+    cell.alignment = TOP
+
+
+def reference_hint(column: Column, listed: Listed) -> str:
+    text = f"填「{listed.sheet}」表中的{listed.title}，可从下拉列表中选取；先在「{listed.sheet}」表登记，每人只登记一次。"
+    if column.kind == LINES:
+        text += "多项时每行一个编号（Excel、WPS 按 Alt+Enter 换行，LibreOffice 按 Ctrl+Enter）。"
+    return text
 
 
 def hint(column: Column) -> str:
     """What the header's comment (and a key/value sheet's 说明) says: the description and what may be typed."""
     parts = [column.description.strip()] if column.description.strip() else []
-    if column.const is not None:
+    listed = listed_ids(column)
+    if listed is not None:
+        parts.append(reference_hint(column, listed))
+    elif column.const is not None:
         parts.append(f"固定为 {column.const}，不要改动。")
     elif column.kind == CHOICE:
         parts.append("从下拉列表中选取：" + "、".join(column.choices) + "。")
@@ -183,7 +259,16 @@ def comment(text: str) -> Comment:
 
 
 def validation_for(column: Column) -> Optional[DataValidation]:
-    """A dropdown for an enumeration or yes/no; a whole-number check for counts."""
+    """A dropdown for an enumeration, yes/no or a reference (the ids listed on another sheet); a
+    whole-number check for counts. A cell holding several ids (one per line) keeps its dropdown for
+    picking but is not refused: a list check would refuse every cell of more than one line."""
+    listed = listed_ids(column)
+    if listed is not None:
+        check = DataValidation(type="list", formula1=listed.range, allow_blank=True)
+        check.error = f"「{column.title}」应为「{listed.sheet}」表中已登记的编号"
+        check.errorTitle = "取值无效"
+        check.showErrorMessage = column.kind != LINES
+        return check
     if column.kind in (CHOICE, YESNO):
         choices = column.choices if column.kind == CHOICE else (YES, NO)
         check = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
@@ -212,8 +297,14 @@ def header_cell(cell: Cell, text: str, required: bool, note: str = "", key: bool
 
 
 def write_kv(ws: Worksheet, sheet: Sheet, row: Row) -> None:
-    for number, title in enumerate(KV_HEADERS, 1):
+    """项目 | 内容 | 说明; a sheet naming people by id shows their names beside the ids: 项目 | 内容 | 姓名（自动） | 说明."""
+    named = [shows_name(c) for c in sheet.columns if shows_name(c)]
+    note_at = 4 if named else 3
+    for number, title in zip((1, 2, note_at), KV_HEADERS):
         header_cell(ws.cell(1, number), title, False)
+    if named:
+        header_cell(ws.cell(1, 3), SHOWN_NAME, False, shown_note(named[0]))
+        ws.cell(1, 3).fill = SHOWN_FILL
     for number, column in enumerate(sheet.columns, 2):
         label = ws.cell(number, 1)
         label.value = column.header
@@ -226,17 +317,24 @@ def write_kv(ws: Worksheet, sheet: Sheet, row: Row) -> None:
         put(value, cell_value(column, get_in(row.item, column.path)) if row.item is not None else column.const)
         style_value(value, column.kind)
         value.alignment = LEFT_WRAP
-        note = ws.cell(number, 3)
+        note = ws.cell(number, note_at)
         note.value = hint(column)
         note.alignment = WRAP
         check = validation_for(column)
         if check is not None:
             ws.add_data_validation(check)
             check.add(value.coordinate)
+        listed = shows_name(column)
+        if listed is not None:
+            shown = ws.cell(number, 3)
+            shown.value = listed.name_formula(value.coordinate)
+            style_shown(shown)
     labels = [display_width(c.header) for c in sheet.columns] or [8]
     ws.column_dimensions["A"].width = min(max(labels) + 3, MAX_TEXT_WIDTH)
     ws.column_dimensions["B"].width = 60
-    ws.column_dimensions["C"].width = 50
+    if named:
+        ws.column_dimensions["C"].width = 14
+    ws.column_dimensions[get_column_letter(note_at)].width = 50
     ws.freeze_panes = "B2"
 
 
@@ -246,6 +344,7 @@ class _Header:
     kind: str
     column: Optional[Column] = None  # None: the sheet's 序号 or the reference to the parent row
     key: bool = False
+    shows: Optional[Column] = None  # a column showing the name its reference column names (not read)
 
 
 def table_headers(sheet: Sheet) -> list[_Header]:
@@ -254,7 +353,10 @@ def table_headers(sheet: Sheet) -> list[_Header]:
         headers.append(_Header(sheet.reference_title + REQUIRED_MARK, TEXT, key=True))
     if sheet.keyed and sheet.id_column is None:
         headers.append(_Header(SEQUENCE_TITLE, WHOLE, key=True))
-    headers += [_Header(c.header, c.kind, c, key=c is sheet.id_column) for c in sheet.columns]
+    for c in sheet.columns:
+        headers.append(_Header(c.header, c.kind, c, key=c is sheet.id_column))
+        if shows_name(c) is not None:
+            headers.append(_Header(shown_title(c), TEXT, shows=c))
     return headers
 
 
@@ -271,6 +373,10 @@ def sequence_note(sheet: Sheet) -> str:
 def write_table(ws: Worksheet, sheet: Sheet, rows: list[Row]) -> None:
     headers = table_headers(sheet)
     for number, head in enumerate(headers, 1):
+        if head.shows is not None:
+            header_cell(ws.cell(1, number), head.title, False, shown_note(shows_name(head.shows)))
+            ws.cell(1, number).fill = SHOWN_FILL
+            continue
         if head.column is not None:
             note = hint(head.column)
             if head.key and sheet.children:
@@ -298,19 +404,44 @@ def write_table(ws: Worksheet, sheet: Sheet, rows: list[Row]) -> None:
         if sheet.keyed and sheet.id_column is None:
             values.append((row.key, WHOLE))
         values += [(cell_value(c, get_in(row.item, c.path)), c.kind) for c in sheet.columns]
-        for col, (value, kind) in enumerate(values, 1):
-            cell = ws.cell(number, col)
-            put(cell, value)
-            style_value(cell, kind)
-    for number, head in enumerate(headers, 1):
-        ws.column_dimensions[get_column_letter(number)].width = column_width(head, rows, sheet)
+        typed = iter(values)
+        for col, head in enumerate(headers, 1):
+            if head.shows is None:
+                value, kind = next(typed)
+                cell = ws.cell(number, col)
+                put(cell, value)
+                style_value(cell, kind)
+    write_shown_names(ws, headers, len(rows))
+    widths = [column_width(head, rows, sheet) for head in headers]
+    for number, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(number)].width = width
+    header_lines = max(lines_needed(h.title, w) for h, w in zip(headers, widths))
+    if header_lines > 1:  # spreadsheet programs do not size the header row they open
+        ws.row_dimensions[1].height = header_lines * LINE_HEIGHT + 4
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}1"
 
 
+def write_shown_names(ws: Worksheet, headers: list[_Header], rows: int) -> None:
+    """The name formulas of the rows written and of some empty rows below, for the clerk to fill."""
+    letters = {id(h.column): get_column_letter(n) for n, h in enumerate(headers, 1) if h.column is not None}
+    for col, head in enumerate(headers, 1):
+        if head.shows is None:
+            continue
+        listed = shows_name(head.shows)
+        for number in range(2, rows + SHOWN_SPARE_ROWS + 2):
+            cell = ws.cell(number, col)
+            cell.value = listed.name_formula(f"{letters[id(head.shows)]}{number}")
+            style_shown(cell)
+
+
 def column_width(head: _Header, rows: list[Row], sheet: Sheet) -> float:
     """Wide enough for the header (its ＊ and a dropdown arrow) and for typical content, within bounds."""
-    width = max(display_width(head.title) + 4, WIDTH.get(head.kind, 14))
+    if head.shows is not None:  # a name, under a header of two lines
+        return max(CODE_WIDTH, max(display_width(line) for line in head.title.split("\n")) + 2)
+    short_code = head.key or head.shows is not None or (head.column is not None and head.column.refers_to is not None and head.kind == TEXT)
+    # A long header (落实措施后发生概率) wraps onto a second line rather than widening its column.
+    width = max(min(display_width(head.title) + 4, HEADER_MAX_WIDTH), CODE_WIDTH if short_code else WIDTH.get(head.kind, 14))
     if head.column is not None and head.kind == CHOICE:
         width = max(width, max(display_width(c) for c in head.column.choices) + 4)
     if head.column is not None and head.kind == TEXT and rows:
@@ -332,6 +463,13 @@ def write_guide(ws: Worksheet, layout: Layout) -> None:
         "一个单元格要填多项（如评估依据、公示渠道、会议议程）时，每项一行：Excel、WPS 按 Alt+Enter 换行，LibreOffice 按 Ctrl+Enter。",
         "叙述性文字（如事项概况、风险描述）可以分段：空行分段，以「- 」或「1. 」开头的行为列表，**加粗**。",
     ]
+    for name in sorted({c.refers_to for s in layout.sheets for c in s.columns if c.refers_to}):
+        listed = layout.list_sheet(name)
+        if listed is not None and listed.id_column is not None:
+            lines.append(
+                f"每个人只在「{listed.name}」表登记一次（{listed.id_column.title}、姓名、职务、单位、电话）；领导小组、工作班子、会议、"
+                f"发言、措施、签发人、联系人等处都填此人的{listed.id_column.title}（可从下拉列表选取），不再重复写姓名。"
+            )
     for sheet in layout.sheets:
         if sheet.reference_title:
             parent = sheet.parent
