@@ -97,8 +97,9 @@ def test_rows_carry_types_requirements_and_enumerations():
     assert rows["risks[].weight"].constraints == "≥ 0；≤ 1"
     assert not rows["consultation"].required and rows["consultation.survey.issued"].required
     assert rows["consultation.survey.questions[].multiple"].constraints == "默认 `false`"
-    assert "字段同 `leading_group.leader`" in rows["leading_group.deputy_leaders"].type
-    assert rows["schema_version"].constraints == "只能为 `1.0`"
+    assert rows["leading_group.deputy_leaders"].type == "列表，每项为文字"  # person ids (schema 2.0)
+    assert "`^[A-Za-z0-9_-]+$`" in rows["leading_group.deputy_leaders"].constraints
+    assert rows["schema_version"].constraints == "只能为 `2.0`"
 
 
 def test_period_tables_point_to_the_case_format():

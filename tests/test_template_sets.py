@@ -80,7 +80,7 @@ def test_broken_set_refused_naming_file_and_tag(tmp_path, setting, tag, problem)
 
 
 def render(tmp_path, tag: str, context=None):
-    template = CompiledTemplate(template_with(tmp_path, tag))
+    template = CompiledTemplate(template_with(tmp_path, tag, first=True))
     return template.render(context or {}, DocumentProperties(title="t", author="a"))
 
 

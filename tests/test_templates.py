@@ -23,8 +23,9 @@ def part(kind: str, name: str) -> str:
         return z.read(name).decode("utf-8")
 
 
-def template_with(tmp_path, tag: str):
-    """A copy of the default plan template with an extra paragraph holding ``tag``."""
+def template_with(tmp_path, tag: str, first: bool = False):
+    """A copy of the default plan template with an extra paragraph holding ``tag`` (``first``: before all else,
+    so that it runs before any name of the context is looked up)."""
     src = zipfile.ZipFile(DEFAULT_SET / "plan.docx")
     target = tmp_path / "plan.docx"
     with zipfile.ZipFile(target, "w") as out:
@@ -33,7 +34,8 @@ def template_with(tmp_path, tag: str):
             if info.filename == "word/document.xml":
                 # after the opening paragraph: ordinary text on both sides (the 版头 above the title is
                 # conditional, and a tag paragraph next to it would be joined with it by docxtpl)
-                title_end = data.index(b"</w:p>", data.index("制定本方案。".encode())) + len(b"</w:p>")
+                title_end = (data.index(b"<w:body>") + len(b"<w:body>") if first
+                             else data.index(b"</w:p>", data.index("制定本方案。".encode())) + len(b"</w:p>"))
                 data = data[:title_end] + f"<w:p><w:r><w:t>{tag}</w:t></w:r></w:p>".encode() + data[title_end:]
             out.writestr(info, data)
     return target

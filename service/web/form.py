@@ -33,7 +33,8 @@ from service.web.register_pages import missing_text, submit_to_register
 
 bp = Blueprint("form", __name__)
 
-SAMPLE_CASE = Path(__file__).resolve().parents[2] / "schemas" / "examples" / "sample-case.json"
+# The complete 2.0 example of the canonical matter: what a clerk copies from (the 1.0 sample is upgraded on input)
+SAMPLE_CASE = Path(__file__).resolve().parents[2] / "schemas" / "examples" / "land-consolidation.json"
 
 LEVEL_CLASS = {"低风险": "low", "中风险": "mid", "高风险": "high"}
 DEGREE_CLASS = {"微小": "low", "较小": "low", "一般": "mid", "较大": "high", "重大": "high"}

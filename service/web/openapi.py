@@ -588,7 +588,7 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(
         "get", "/sample-case.json", "form.sample_case", "sampleCase", "示例案卷",
-        "下载示例案卷（schemas/examples/sample-case.json）。",
+        "下载示例案卷（schemas/examples/land-consolidation.json：2.0 格式的完整示例）。",
         {200: json_answer(Case, "示例案卷", mode="validation")},
     ),
     Route(
