@@ -35,6 +35,8 @@ bp = Blueprint("form", __name__)
 
 # The complete 2.0 example of the canonical matter: what a clerk copies from (the 1.0 sample is upgraded on input)
 SAMPLE_CASE = Path(__file__).resolve().parents[2] / "schemas" / "examples" / "land-consolidation.json"
+# The workbook of the sample is made from the canonical sample (what the workbook tests compare with)
+CANONICAL_SAMPLE = SAMPLE_CASE.with_name("sample-case.json")
 
 LEVEL_CLASS = {"低风险": "low", "中风险": "mid", "高风险": "high"}
 DEGREE_CLASS = {"微小": "low", "较小": "low", "一般": "mid", "较大": "high", "重大": "high"}
@@ -173,7 +175,7 @@ def workbook_download(data: Optional[dict], file_name: str) -> Response:
 def _sample_data() -> dict:
     from service.model.case import Case
 
-    case = Case.model_validate(json.loads(SAMPLE_CASE.read_text("utf-8")))
+    case = Case.model_validate(json.loads(CANONICAL_SAMPLE.read_text("utf-8")))
     return case.model_dump(mode="json", exclude_none=True)
 
 
