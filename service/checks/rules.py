@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterator, Optional
 
+from service.checks.form_fit import filing_form_fits
 from service.model.case import Case
 from service.risk.engine import Assessment, WeightError
 
@@ -324,10 +325,15 @@ def findings_stated(case: Case) -> Iterator[Issue]:
         )
 
 
+def form_fits(case: Case) -> Iterator[Issue]:
+    for path, message in filing_form_fits(case):
+        yield Issue(path, message)
+
+
 def check_case(case: Case, assessment: Optional[Assessment], weight_error: Optional[WeightError]):
     """All errors and warnings of a structurally valid case."""
     errors = [issue for rule in ERROR_RULES for issue in rule(case)]
-    warnings = [*hearing_has_expert(case), *findings_stated(case)]
+    warnings = [*hearing_has_expert(case), *findings_stated(case), *form_fits(case)]
     if weight_error:
         errors += weight_errors(weight_error)
     if assessment:

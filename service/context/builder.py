@@ -14,6 +14,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence, get_args
 from service.model import case as m
 from service.risk.engine import Assessment, FactorScore
 from service.risk.profile import RiskProfile
+from service.checks.form_fit import filing_form_layout, overview
 from service.context.markdown import Md
 from service.context.findings import findings_ctx
 from service.context.nature import nature_words
@@ -572,6 +573,7 @@ def filing_ctx(case: m.Case) -> Optional[FilingCtx]:
     if case.filing is None:
         return None
     decision = case.filing.decision or m.Decision()
+    layout = filing_form_layout(case)
     return FilingCtx(
         filed_on=cn_date(case.filing.filed_on),
         number=case.filing.number,
@@ -580,6 +582,9 @@ def filing_ctx(case: m.Case) -> Optional[FilingCtx]:
         decision_result=decision.result,
         decision_content=decision.content,
         remarks=case.filing.remarks,
+        overview=Md(case.matter.summary if layout.whole_overview else overview(case.matter.summary)),
+        compact=layout.compact,
+        brief=layout.brief,
     )
 
 

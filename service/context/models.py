@@ -364,6 +364,9 @@ class FilingCtx(Ctx):
     decision_result: Optional[str] = F("决策结果", None)
     decision_content: Optional[str] = F("决策意见", None)
     remarks: Optional[str] = F("备注", None)
+    overview: Md = F("报备表的事项概况：整页放得下时为完整的事项概况，否则为其第一段（Markdown，用 {{p filing.overview }} 成段输出）")
+    compact: bool = F("报备表的文字栏目用五号字才放得下一页时为真，否则用小四", False)
+    brief: bool = F("报备表放不下风险值和措施责任单位时为真（两者在评估报告和维稳方案中）", False)
     review: Optional[ReviewCtx] = F("上级维稳办备案意见（台账中登记了时；出具材料包时尚无）", None)
 
 
