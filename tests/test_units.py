@@ -350,6 +350,7 @@ def test_the_filing_context_carries_the_reviewers_decision(world):
     assert (decided.result, decided.date, decided.reasons_text, decided.unit) == ("退回", "2026年4月20日", "缺少听证会纪要", COUNTY)
     form = call(client, "GET", f"/api/v1/cases/{CASE_A}/documents/filing_form?version=1", keys["qs"])
     assert form.status_code == 200 and "社会稳定风险评估事项报备表" in docx_text(form.data)
+    assert "退回。理由：缺少听证会纪要。" in docx_text(form.data)  # the 上级维稳办备案 cell
     problem(call(client, "GET", f"/api/v1/cases/{CASE_A}/documents/filing_form", keys["hq"]), 404)
 
 
