@@ -174,7 +174,7 @@ def test_review_and_refiling_on_the_case_page(towns, sample_data):
     filed = post(client, f"/register/{CASE_ID}/review", keys["county"], package=newest, result="予以备案")
     assert filed.status_code == 200 and register.latest_review(CASE_ID).version == 2
     listed = text(post(client, "/register/", keys["qs"]))
-    assert "予以备案（第 2 版）" in listed
+    assert "予以备案 （第 2 版）" in listed
 
 
 def test_tracking_from_the_case_page_reaches_closure(towns):

@@ -281,6 +281,8 @@ def case_page(case_id: str, state: Page, status: int = 200) -> Response:
     table = reg.readiness(case_id)
     old, new = diff_versions(len(versions))
     changes = reg.diff(case_id, old, new) if old and new else None
+    filed = filed_rows(reg, case_id)
+    note = filing_note(filed, newest.number)
     return page(
         "register_case.html",
         state,
@@ -291,8 +293,8 @@ def case_page(case_id: str, state: Page, status: int = 200) -> Response:
         versions=[version_row(v) for v in reversed(versions)],
         documents=document_rows(table, newest.data()),
         package=package_row(table),
-        packages=filed_rows(reg, case_id),
-        filing_note=filing_note(reg, case_id, newest.number),
+        packages=filed,
+        filing=note,
         measures=measure_rows(reg, case_id),
         statuses=STATUSES,
         today=today().isoformat(),
@@ -320,7 +322,7 @@ def case_row(reg, summary) -> dict:
     return {
         "case": summary,
         "updated": beijing(summary.updated_at),
-        "review": review_text(reg, summary.case_id),
+        "review": review_state(reg, summary.case_id),
         "ready": ready,
         "package_ready": table[PACKAGE]["ready"],
         "package_missing": missing_text(table[PACKAGE]["missing"]),
@@ -389,15 +391,33 @@ def filed_rows(reg, case_id: str) -> list[dict]:
     return [package_entry(p, decided.get(p.sha256)) for p in reversed(reg.packages(case_id))]
 
 
-def filing_note(reg, case_id: str, newest: int) -> str:
-    """What the clerk is to do after a 退回: correct, submit a new version, file it again."""
-    last = reg.latest_review(case_id)
-    if last is None or last.result != "退回":
-        return ""
-    if last.version == newest:
-        return (f"第 {last.version} 版的材料包已被维稳办退回（理由见下表）。请按理由修改案卷，"
-                "在首页「提交到台账」登记新版本后，再出具报备材料包。")
-    return f"第 {last.version} 版的材料包已被退回；已登记第 {newest} 版，可以出具新的报备材料包，再报维稳办备案。"
+@dataclass(frozen=True)
+class FilingNote:
+    """What the clerk reads above the file button, and whether the button is offered."""
+
+    text: str = ""
+    may_file: bool = True
+    returned: bool = False  # the newest version's package was returned: shown as a warning
+
+
+def filing_note(filed: list[dict], newest: int) -> FilingNote:
+    """The newest version's filing state for the clerk.
+
+    The newest version filed: its state (待备案, 予以备案, or 退回 — then: correct, submit a new version, file
+    it); the same bytes would be the same package, so the button is offered again only for a new version.
+    """
+    mine = next((f for f in filed if f["p"].version == newest), None)
+    returned = next((f for f in filed if f["state"] == "退回"), None)
+    if mine is not None and mine["state"] == "退回":
+        return FilingNote(f"第 {newest} 版的材料包已被维稳办退回（理由见下表）。请按理由修改案卷，"
+                          "在首页「提交到台账」登记新版本后，再出具报备材料包。", False, True)
+    if mine is not None:
+        done = "已予以备案" if mine["state"] == "予以备案" else "已出具，待维稳办备案；修改案卷后可登记新版本再出具"
+        return FilingNote(f"第 {newest} 版的报备材料包{done}。", False)
+    if returned is not None:
+        version = returned["p"].version
+        return FilingNote(f"第 {version} 版的材料包已被退回；已登记第 {newest} 版，可以出具新的报备材料包，再报维稳办备案。")
+    return FilingNote()
 
 
 def measure_rows(reg, case_id: str) -> list[dict]:
@@ -413,14 +433,10 @@ def measure_rows(reg, case_id: str) -> list[dict]:
     ]
 
 
-def review_text(reg, case_id: str) -> str:
-    """The 备案 column of the list: the newest filed package's state."""
-    filed = reg.packages(case_id)
-    if not filed:
-        return "—"
-    newest = filed[-1]
-    decision = next((r for r in reg.reviews(case_id) if r.package_sha256 == newest.sha256), None)
-    return f"{decision.result if decision else PENDING}（第 {newest.version} 版）"
+def review_state(reg, case_id: str) -> dict:
+    """The 备案 column of the list: the newest filed package's state and version (empty: nothing filed)."""
+    filed = filed_rows(reg, case_id)
+    return {"state": filed[0]["state"], "version": filed[0]["p"].version} if filed else {}
 
 
 OPEN_GROUP = 12  # a part with more changes than this starts folded (a whole consultation added is ~150)
