@@ -175,6 +175,10 @@ def test_review_and_refiling_on_the_case_page(towns, sample_data):
     assert filed.status_code == 200 and register.latest_review(CASE_ID).version == 2
     listed = text(post(client, "/register/", keys["qs"]))
     assert "予以备案 （第 2 版）" in listed
+    assert "第 2 版的报备材料包已予以备案" in text(post(client, f"/register/{CASE_ID}", keys["qs"]))
+    corrected["report"]["recommendations"].append("加强宣传解释")
+    third = text(to_register(client, corrected, key=keys["qs"]))
+    assert "第 3 版" in third and "退回" not in third.split("已出具的材料包")[0]  # the old return is history
 
 
 def test_tracking_from_the_case_page_reaches_closure(towns):

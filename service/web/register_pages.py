@@ -407,15 +407,15 @@ def filing_note(filed: list[dict], newest: int) -> FilingNote:
     it); the same bytes would be the same package, so the button is offered again only for a new version.
     """
     mine = next((f for f in filed if f["p"].version == newest), None)
-    returned = next((f for f in filed if f["state"] == "退回"), None)
+    latest = filed[0] if filed else None  # the newest package filed, of an older version when ``mine`` is None
     if mine is not None and mine["state"] == "退回":
         return FilingNote(f"第 {newest} 版的材料包已被维稳办退回（理由见下表）。请按理由修改案卷，"
                           "在首页「提交到台账」登记新版本后，再出具报备材料包。", False, True)
     if mine is not None:
         done = "已予以备案" if mine["state"] == "予以备案" else "已出具，待维稳办备案；修改案卷后可登记新版本再出具"
         return FilingNote(f"第 {newest} 版的报备材料包{done}。", False)
-    if returned is not None:
-        version = returned["p"].version
+    if latest is not None and latest["state"] == "退回":
+        version = latest["p"].version
         return FilingNote(f"第 {version} 版的材料包已被退回；已登记第 {newest} 版，可以出具新的报备材料包，再报维稳办备案。")
     return FilingNote()
 
