@@ -162,20 +162,39 @@ def roles_text(roles: Iterable[str]) -> str:
     return "或".join(ROLE_NAMES[r] for r in roles)
 
 
+def allow(*roles: str) -> Identity:
+    """The caller (already resolved by ``check_key``) if its role is one of ``roles``; 403 naming the roles otherwise.
+
+    The one role check of both doors: ``require_role`` for the API, the form's pages call it directly (their key
+    comes in a form field, not a header).
+    """
+    who = identity()
+    if who.role not in roles:
+        raise ApiProblem(
+            403,
+            f"此操作只能由{roles_text(roles)}进行；访问密钥「{who.name}」的角色是{ROLE_NAMES[who.role]}",
+            slug="forbidden-role",
+            title="无权进行此操作",
+        )
+    return who
+
+
+def keys_in_use() -> bool:
+    """Whether a request needs a key (``WENPING_API_KEYS`` or named keys): the form then shows its key field."""
+    try:
+        return keys_configured() or named_keys_exist()
+    except (RegisterUnavailable, RegisterOutdated):
+        return True  # named keys were seen: the request will be refused without one
+
+
 def require_role(*roles: str) -> Callable[[Callable], Callable]:
     """Decorator: a valid key whose role is one of ``roles`` (403 naming the roles otherwise)."""
 
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            who = check_key(bearer_token())
-            if who.role not in roles:
-                raise ApiProblem(
-                    403,
-                    f"此操作只能由{roles_text(roles)}进行；访问密钥「{who.name}」的角色是{ROLE_NAMES[who.role]}",
-                    slug="forbidden-role",
-                    title="无权进行此操作",
-                )
+            check_key(bearer_token())
+            allow(*roles)
             return view(*args, **kwargs)
 
         wrapper.requires_key = True

@@ -24,7 +24,7 @@ from service.context.registry import FILING, kind as kind_of
 from service.checks.validation import Validation, validate
 from service.errors import InvalidInput, WenpingError
 
-from service.web.auth import bearer_token, check_key
+from service.web.auth import bearer_token, check_key, keys_in_use
 from service.web.generation import build_package, download, package_response, read_case, read_case_file
 from service.workbook import XLSX_TYPE, workbook_bytes
 from service.web.pdf_status import pdf_ready
@@ -62,7 +62,7 @@ def render_form(state: Optional[FormState] = None, status: int = 200) -> Respons
     html = render_template(
         "index.html",
         state=state,
-        keys_required=bool(current_app.config.get("API_KEYS")),
+        keys_required=keys_in_use(),
         pdf_available=pdf_ready(),
         documents=[k.name for k in FILING],
         level_class=LEVEL_CLASS,

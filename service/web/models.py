@@ -204,6 +204,25 @@ class FilingChoice(RegisterPageForm):
     pdf: str = Field("", title="同时生成 PDF", description="勾选时为 1")
 
 
+class ReviewChoice(RegisterPageForm):
+    """案卷页面（维稳办审核人员）：对一个已出具的材料包登记备案意见。"""
+
+    package: str = Field("", title="材料包的 SHA-256", description="默认：最新出具的材料包")
+    result: str = Field("", title="备案意见", description="予以备案 或 退回")
+    reasons: str = Field("", title="退回理由", description="每行一条；退回时必填")
+    date: str = Field("", title="备案日期", description="YYYY-MM-DD；默认今天（北京时间）")
+
+
+class TrackingChoice(RegisterPageForm):
+    """案卷页面（经办人员）：登记一项措施的跟踪情况（第六步）。"""
+
+    measure: str = Field("", title="措施", description="风险编号.序号，如 R1.2")
+    status: str = Field("", title="状态", description="未开始、推进中、已完成 或 逾期")
+    date: str = Field("", title="日期", description="YYYY-MM-DD；默认今天（北京时间）")
+    note: str = Field("", title="情况说明")
+    who: str = Field("", title="记录人", description="默认：访问密钥的名称")
+
+
 class CaseDigestPath(BaseModel):
     """/register/{case_id}/packages/{digest} 的路径参数。"""
 

@@ -54,6 +54,8 @@ from service.web.models import (
     DocumentChoice,
     FilingChoice,
     RegisterPageForm,
+    ReviewChoice,
+    TrackingChoice,
     DigestPath,
     Submission,
     SubmitQuery,
@@ -100,6 +102,8 @@ BODY_MODELS: list[tuple[type[BaseModel], str]] = [
     (CaseComparison, "validation"),
     (DocumentChoice, "validation"),
     (FilingChoice, "validation"),
+    (ReviewChoice, "validation"),
+    (TrackingChoice, "validation"),
     (PeriodReport, "validation"),
     (KeyBody, "validation"),
     (ReviewBody, "validation"),
@@ -544,7 +548,7 @@ ROUTES: tuple[Route, ...] = (
     *(
         Route(
             method, "/register/", "register_pages.cases", f"{method}RegisterPage", "台账页面",
-            "经办人员看的台账：每件案卷的阶段、最新版本、现在可以生成的材料。配置了访问密钥时先要求填写密钥（401 页面）。",
+            "台账：经办人员看本单位的案卷，维稳办审核人员看各单位的案卷；每件案卷的阶段、最新版本、现在可以生成的材料、备案意见。配置了访问密钥时先要求填写密钥（401 页面）。",
             {200: html_answer("台账页面")},
             html_errors=REGISTER_PAGE_ERRORS,
             body=Body(RegisterPageForm, FORM, required=False) if method == "post" else None,
@@ -554,7 +558,7 @@ ROUTES: tuple[Route, ...] = (
     *(
         Route(
             method, "/register/{case_id}", "register_pages.case", f"{method}RegisterCasePage", "案卷页面",
-            "一件案卷：各份材料能否生成及下载、报备材料包、各版本及两个版本之间的改动。",
+            "一件案卷：各份材料能否生成及下载、报备材料包及其备案意见、各项措施的跟踪督查、各版本及两个版本之间的改动。其他单位的案卷与不存在的案卷一样答 404。",
             {200: html_answer("案卷页面")},
             html_errors=REGISTER_PAGE_ERRORS,
             path_params=CasePath,
@@ -577,6 +581,23 @@ ROUTES: tuple[Route, ...] = (
         html_errors=REGISTER_PAGE_ERRORS,
         path_params=CasePath,
         body=Body(FilingChoice, FORM, required=False),
+    ),
+    Route(
+        "post", "/register/{case_id}/review", "register_pages.review", "registerPageReview", "登记备案意见（台账页面）",
+        "维稳办审核人员对一个已出具的材料包登记予以备案或退回（退回须写明理由），返回注明结果的案卷页面；"
+        "其他角色 403，理由缺失或日期有误 422。",
+        {200: html_answer("案卷页面")},
+        html_errors=REGISTER_PAGE_ERRORS,
+        path_params=CasePath,
+        body=Body(ReviewChoice, FORM, required=False),
+    ),
+    Route(
+        "post", "/register/{case_id}/tracking", "register_pages.track", "registerPageTracking", "登记跟踪情况（台账页面）",
+        "本单位经办人员（或管理员）登记一项措施的跟踪情况，返回案卷页面；措施、状态或日期有误 422。",
+        {200: html_answer("案卷页面")},
+        html_errors=REGISTER_PAGE_ERRORS,
+        path_params=CasePath,
+        body=Body(TrackingChoice, FORM, required=False),
     ),
     Route(
         "post", "/register/{case_id}/packages/{digest}", "register_pages.filed_package", "registerPagePackage",
