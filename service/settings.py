@@ -22,10 +22,9 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Iterable, Optional
+from typing import Any, Iterable, Optional
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from service.errors import SettingError
 
@@ -106,12 +105,27 @@ def _doc(kind: str, default: str) -> dict[str, str]:
     return {"kind": kind, "default_text": default}
 
 
-class Settings(BaseSettings):
-    """The service's settings, from ``WENPING_*`` environment variables (a blank one counts as unset)."""
+def environment_values(environ: Optional[dict[str, str]] = None) -> dict[str, str]:
+    """The ``WENPING_*`` variables that name a setting, by field name: names in any case, empty ones left out.
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True, frozen=True, extra="forbid")
+    Read here rather than with pydantic-settings: its import (asyncio, the cloud secret stores) cost ~40 ms of
+    every command's start, `wenping validate`'s included (bench/bench_cli.py), for a prefix and this rule.
+    """
+    environ = os.environ if environ is None else environ
+    fields = {env_name(field): field for field in Settings.model_fields}
+    return {fields[name.upper()]: value for name, value in environ.items() if name.upper() in fields and value != ""}
 
-    api_keys: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
+
+class Settings(BaseModel):
+    """The service's settings, from ``WENPING_*`` environment variables (a blank one counts as unset).
+
+    ``Settings(**values)``: the given values over the environment's; each list setting is one string in the
+    environment (split by its validator, never read as JSON).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+    api_keys: tuple[SecretStr, ...] = Field(
         default=(),
         description="HTTP 接口和表单的访问密钥，多个用英文逗号分隔；只能用英文字母、数字和符号（不含空格）。"
         "不设则不验证身份，wenping serve 也只肯监听本机地址",
@@ -136,7 +150,7 @@ class Settings(BaseSettings):
         description="wenping serve 接收请求内容时最多等待下一段数据的秒数，超时答 408 并断开",
         json_schema_extra=_doc("秒数", "20"),
     )
-    template_dirs: Annotated[tuple[Path, ...], NoDecode] = Field(
+    template_dirs: tuple[Path, ...] = Field(
         default=(),
         description="到哪些文件夹找模板套，多个用冒号分隔；其中每个含 .docx 的子文件夹是一套模板，"
         "以子文件夹名称（--template-set）选用，同名时前面的文件夹优先",
@@ -164,7 +178,7 @@ class Settings(BaseSettings):
         description="能导入 uno（Debian 软件包 python3-uno）的 Python 程序路径",
         json_schema_extra=_doc("程序路径", DEFAULT_UNO_PYTHON),
     )
-    font_dirs: Annotated[tuple[Path, ...], NoDecode] = Field(
+    font_dirs: tuple[Path, ...] = Field(
         default=(),
         description="PDF 转换另外使用的字体文件夹，多个用冒号分隔：放入本单位有授权的仿宋_GB2312、方正小标宋简体等字体文件，"
         "PDF 即用真字体，不再用替代字体（wenping fonts 列出实际所用字体）",
@@ -249,9 +263,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="before")
     @classmethod
-    def _blank_is_unset(cls, data: Any) -> Any:
-        """``WENPING_X=" "`` means the default, as an empty value does."""
+    def _environment_then_blank_is_unset(cls, data: Any) -> Any:
+        """The environment's values under the given ones; ``WENPING_X=" "`` means the default, as an empty value does."""
         if isinstance(data, dict):
+            data = {**environment_values(), **data}
             return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
         return data
 

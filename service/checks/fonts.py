@@ -180,7 +180,8 @@ def uncovered_characters(case: Case, covered: Optional[Coverage] = None) -> Iter
     if covered is None:  # fontconfig missing: the PDF stage reports that itself
         return
     for path, text in _texts(case.model_dump(mode="json", exclude_none=True), ()):
-        missing = sorted({c for c in text if ord(c) not in covered and _printed(c)}, key=text.index)
+        # each distinct character once: a case's texts repeat the same few hundred characters
+        missing = sorted((c for c in set(text) if ord(c) not in covered and _printed(c)), key=text.index)
         if missing:
             listed = "、".join(f"「{c}」(U+{ord(c):04X})" for c in missing)
             yield Issue(

@@ -6,6 +6,8 @@ Keys are dotted field paths of the case (list indices left out).
 from __future__ import annotations
 
 ROOT_SHEET = "案卷"
+GUIDE_SHEET = "填写说明"  # the first sheet: how to fill the workbook in; not read back
+KV_HEADERS = ("项目", "内容", "说明")  # the header row of a key/value sheet
 
 SHEET_NAMES = {
     "matter": "评估事项",

@@ -16,15 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Optional
 
-from openpyxl import load_workbook
-
 from service.errors import InputReadError, InvalidInput
 from service.workbook.layout import (
     CHOICE, CLOCK, DATE, LINES, MARKDOWN, NUMBER, REQUIRED_MARK, SEQUENCE_TITLE, TEXT, WHOLE, YES, YESNO, NO,
     Column, Layout, Sheet, case_layout,
 )
 from service.workbook.limits import EXCEL_MAX_ROW, MAX_COLUMNS, MAX_ENTRIES, MAX_ROWS, MAX_SHEETS, MAX_UNZIPPED
-from service.workbook.write import GUIDE_SHEET, KV_HEADERS, shown_title, shows_name
+from service.workbook.names import GUIDE_SHEET, KV_HEADERS
 
 XLSX_MAGIC = b"PK\x03\x04"
 SHOWN = "shown"  # a column of names looked up by the spreadsheet program: not read
@@ -322,6 +320,8 @@ class Reader:
             known[sheet.reference_title] = "reference"
         if sheet.keyed and sheet.id_column is None:
             known[SEQUENCE_TITLE] = "sequence"
+        from service.workbook.write import shown_title, shows_name  # openpyxl: loaded only to read a workbook
+
         known.update({shown_title(c): SHOWN for c in sheet.columns if shows_name(c) is not None})
         found: dict[int, Any] = {}
         used: dict[str, int] = {}
@@ -447,6 +447,8 @@ class Reader:
 
 def read_workbook(raw: bytes, layout: Optional[Layout] = None) -> WorkbookCase:
     """The case data a workbook holds; raises ``WorkbookReadError`` or ``WorkbookInvalid``."""
+    from openpyxl import load_workbook  # ~0.1 s to import: not loaded to validate a JSON case (bench/bench_cli.py)
+
     check_archive(raw)
     layout = layout or case_layout()
     problems: list[CellProblem] = []

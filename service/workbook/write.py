@@ -24,9 +24,8 @@ from service.workbook.layout import (
 )
 from service.errors import WenpingError
 from service.workbook.limits import MAX_ROWS
+from service.workbook.names import GUIDE_SHEET, KV_HEADERS
 
-GUIDE_SHEET = "填写说明"
-KV_HEADERS = ("项目", "内容", "说明")
 AUTHOR = "稳评"
 FIXED_TIME = datetime(2026, 1, 1)  # workbook properties and zip entries: the same case gives the same bytes
 
