@@ -15,7 +15,9 @@ from service.errors import InvalidInput, WenpingError
 from service.context.documents import PlannedDocument, index_document, plan_documents, safe_file_name
 from service.context.readiness import missing_for, require_ready
 from service.context.registry import FILING_KEYS, INDEX
-from service.pdf.assemble import MERGED_NAME, Part, PdfInfo, merge, normalise, numbered, page_count, page_ranges
+from service.pdf.assemble import (
+    MERGED_NAME, NumberSheets, Part, PdfInfo, merge, normalise, numbered_document, page_count, page_ranges,
+)
 from service.package.archive import Manifest, PackageFile, build_zip, canonical_case_json, sha256
 from service.pdf import Deadline, PdfBackend, shared_converter
 from service.pdf.fonts import template_font_names
@@ -106,32 +108,40 @@ def convert_all(
     pdfs = converter.convert_many([(f.title, f.data) for f in files], deadline)
     result = []
     for doc, file, raw in zip(docs, files, pdfs):
-        pdf = normalise(raw, pdf_info(doc), file.data)
+        pdf = normalise(raw, pdf_info(doc))
         result.append(PackageFile(doc.file_name(".pdf"), doc.kind, doc.title, pdf, page_count(pdf), doc.meeting))
     return result
 
 
-def paged_index(
+def numbered_index(
     prepared: Prepared, pages: list[int], templates: TemplateSet, converter: PdfBackend, deadline: Deadline
-) -> tuple[PlannedDocument, PackageFile, bytes]:
-    """The 目录 listing page ranges of the merged file (re-made if its own length moves them): its plan, its
-    .docx and its PDF as converted without page numbers."""
+) -> tuple[PlannedDocument, PackageFile, bytes, bytes]:
+    """The 目录 listing page ranges of the merged file (re-made if its own length moves them), and the page-number
+    sheets of the whole filing: its plan, its .docx, its PDF as converted without page numbers, and the sheets.
+
+    The sheets need the 目录's length, which its conversion tells; both are converted at once on the guess that the
+    目录 keeps the length of the last try (one page at first), and again if it did not."""
     index_pages = 1
     for _ in range(3):
         ranges = page_ranges(index_pages + 1, pages)
         doc = index_document(prepared.validation.case, prepared.context, prepared.documents, ".pdf", pages=ranges)
         docx = render_docx(doc, templates)
-        (raw,) = converter.convert_many([(docx.title, without_page_numbers(docx.data))], deadline)
+        raw, sheets = converter.convert_many([
+            (docx.title, without_page_numbers(docx.data)),
+            ("页码", number_sheets(docx.data, index_pages + sum(pages))),
+        ], deadline)
         if page_count(raw) == index_pages:
             break
         index_pages = page_count(raw)
-    return doc, docx, raw
+    else:
+        (sheets,) = converter.convert_many([("页码", number_sheets(docx.data, index_pages + sum(pages)))], deadline)
+    return doc, docx, raw, sheets
 
 
-def pdf_file(doc: PlannedDocument, docx: PackageFile, raw: bytes, sheets: bytes) -> PackageFile:
+def pdf_file(doc: PlannedDocument, raw: bytes, sheets: NumberSheets) -> PackageFile:
     """A document's own PDF: numbered from 1, with fixed information."""
-    pdf = normalise(numbered(raw, sheets), pdf_info(doc), docx.data)
-    return PackageFile(doc.file_name(".pdf"), doc.kind, doc.title, pdf, page_count(pdf), doc.meeting)
+    pdf, pages = numbered_document(raw, sheets, pdf_info(doc))
+    return PackageFile(doc.file_name(".pdf"), doc.kind, doc.title, pdf, pages, doc.meeting)
 
 
 def filing_pdfs(
@@ -149,22 +159,24 @@ def filing_pdfs(
     pages = [page_count(raw) for raw in raws]
     index_docx = index_pdf = index_raw = None
     if with_index:
-        index_doc, index_docx, index_raw = paged_index(prepared, pages, templates, converter, deadline)
-    total = (page_count(index_raw) if index_raw else 0) + sum(pages)
-    (sheets,) = converter.convert_many([("页码", number_sheets((index_docx or docx_files[0]).data, total))], deadline)
-    if with_index:
-        index_pdf = pdf_file(index_doc, index_docx, index_raw, sheets)
-    pdf_files = [pdf_file(doc, docx, raw, sheets) for doc, docx, raw in zip(docs, docx_files, raws)]
-    case = prepared.validation.case
-    merged = merge(
-        Part(index_pdf.title, INDEX.key, index_raw) if with_index else None,
-        [Part(doc.title, doc.kind, raw) for doc, raw in zip(docs, raws)],
-        PdfInfo(case.matter.name, case.authority.name, "社会稳定风险评估报备材料",
-                f"社会稳定风险评估,报备材料,{case.case_id}", day),
-        sheets,
-        # LibreOffice's own bytes carry the time: the /ID is made from the .docx files
-        [*([index_docx.data] if with_index else []), *(f.data for f in docx_files)],
-    )
+        index_doc, index_docx, index_raw, sheets_pdf = numbered_index(prepared, pages, templates, converter, deadline)
+    else:
+        (sheets_pdf,) = converter.convert_many([("页码", number_sheets(docx_files[0].data, sum(pages)))], deadline)
+    sheets = NumberSheets(sheets_pdf)
+    try:
+        if with_index:
+            index_pdf = pdf_file(index_doc, index_raw, sheets)
+        pdf_files = [pdf_file(doc, raw, sheets) for doc, raw in zip(docs, raws)]
+        case = prepared.validation.case
+        merged = merge(
+            Part(index_pdf.title, INDEX.key, index_raw) if with_index else None,
+            [Part(doc.title, doc.kind, raw) for doc, raw in zip(docs, raws)],
+            PdfInfo(case.matter.name, case.authority.name, "社会稳定风险评估报备材料",
+                    f"社会稳定风险评估,报备材料,{case.case_id}", day),
+            sheets,
+        )
+    finally:
+        sheets.close()
     return index_docx, index_pdf, pdf_files, merged
 
 
