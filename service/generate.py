@@ -6,6 +6,9 @@
 from __future__ import annotations
 
 import json
+import threading
+import weakref
+from collections import OrderedDict
 from datetime import date
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional
@@ -22,7 +25,7 @@ from service.package.archive import Manifest, PackageFile, build_zip, canonical_
 from service.pdf import Deadline, PdfBackend, shared_converter
 from service.pdf.fonts import template_font_names
 from service.risk.profile import active_profile
-from service.render.page_numbers import number_sheets, without_page_numbers
+from service.render.page_numbers import SheetsFor, sheets_for, without_page_numbers
 from service.render.template_sets import TemplateSet, default_set
 from service.checks.validation import Validation, validate
 
@@ -113,29 +116,48 @@ def convert_all(
     return result
 
 
-def numbered_index(
+def paged_index(
     prepared: Prepared, pages: list[int], templates: TemplateSet, converter: PdfBackend, deadline: Deadline
-) -> tuple[PlannedDocument, PackageFile, bytes, bytes]:
-    """The 目录 listing page ranges of the merged file (re-made if its own length moves them), and the page-number
-    sheets of the whole filing: its plan, its .docx, its PDF as converted without page numbers, and the sheets.
-
-    The sheets need the 目录's length, which its conversion tells; both are converted at once on the guess that the
-    目录 keeps the length of the last try (one page at first), and again if it did not."""
+) -> tuple[PlannedDocument, PackageFile, bytes]:
+    """The 目录 listing page ranges of the merged file (re-made if its own length moves them): its plan, its
+    .docx and its PDF as converted without page numbers."""
     index_pages = 1
     for _ in range(3):
         ranges = page_ranges(index_pages + 1, pages)
         doc = index_document(prepared.validation.case, prepared.context, prepared.documents, ".pdf", pages=ranges)
         docx = render_docx(doc, templates)
-        raw, sheets = converter.convert_many([
-            (docx.title, without_page_numbers(docx.data)),
-            ("页码", number_sheets(docx.data, index_pages + sum(pages))),
-        ], deadline)
+        (raw,) = converter.convert_many([(docx.title, without_page_numbers(docx.data))], deadline)
         if page_count(raw) == index_pages:
             break
         index_pages = page_count(raw)
-    else:
-        (sheets,) = converter.convert_many([("页码", number_sheets(docx.data, index_pages + sum(pages)))], deadline)
-    return doc, docx, raw, sheets
+    return doc, docx, raw
+
+
+class SheetsMemo:
+    """Converted number sheets by converter and ``SheetsFor.key``: they depend on the template and the converter's
+    fonts alone, so one conversion serves every package a converter makes laid out alike (the latest ``size`` kept
+    per converter)."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._pdfs: "weakref.WeakKeyDictionary[PdfBackend, OrderedDict[str, bytes]]" = weakref.WeakKeyDictionary()
+
+    def pdf(self, sheets: SheetsFor, converter: PdfBackend, deadline: Deadline) -> bytes:
+        with self._lock:
+            known = self._pdfs.setdefault(converter, OrderedDict())
+            if sheets.key in known:
+                known.move_to_end(sheets.key)
+                return known[sheets.key]
+        (pdf,) = converter.convert_many([("页码", sheets.docx)], deadline)
+        with self._lock:
+            known[sheets.key] = pdf
+            while len(known) > self.size:
+                known.popitem(last=False)
+        return pdf
+
+
+sheets_memo = SheetsMemo()
 
 
 def pdf_file(doc: PlannedDocument, raw: bytes, sheets: NumberSheets) -> PackageFile:
@@ -150,19 +172,18 @@ def filing_pdfs(
 ) -> tuple[Optional[PackageFile], Optional[PackageFile], list[PackageFile], bytes]:
     """The 目录's .docx and PDF (none for a case not yet filed), every document's PDF, and the merged filing PDF.
 
-    Every document is converted once, without its page numbers; one more conversion prints the numbers 1…n
-    on empty sheets (``number_sheets``), laid over each document's pages from 1 and over the filing's pages
-    from its 目录 on. All by one deadline (``WENPING_PDF_DEADLINE``)."""
+    Every document is converted once, without its page numbers; the numbers 1…n are printed on empty sheets
+    (``sheets_for``: converted once per converter and template, see ``SheetsMemo``), laid over each document's pages
+    from 1 and over the filing's pages from its 目录 on. All by one deadline (``WENPING_PDF_DEADLINE``)."""
     docs = prepared.documents
     deadline = converter.deadline_from_now()
     raws = converter.convert_many([(f.title, without_page_numbers(f.data)) for f in docx_files], deadline)
     pages = [page_count(raw) for raw in raws]
     index_docx = index_pdf = index_raw = None
     if with_index:
-        index_doc, index_docx, index_raw, sheets_pdf = numbered_index(prepared, pages, templates, converter, deadline)
-    else:
-        (sheets_pdf,) = converter.convert_many([("页码", number_sheets(docx_files[0].data, sum(pages)))], deadline)
-    sheets = NumberSheets(sheets_pdf)
+        index_doc, index_docx, index_raw = paged_index(prepared, pages, templates, converter, deadline)
+    total = (page_count(index_raw) if index_raw else 0) + sum(pages)
+    sheets = NumberSheets(sheets_memo.pdf(sheets_for((index_docx or docx_files[0]).data, total), converter, deadline))
     try:
         if with_index:
             index_pdf = pdf_file(index_doc, index_raw, sheets)

@@ -7,9 +7,9 @@ builds 稳评报备材料.pdf: the 目录 first, then every document in filing o
 bookmark each (the minutes nested under 会议纪要).
 
 The work is done by pikepdf (qpdf, in C++): pages are copied with their streams
-untouched, and the page numbers (``NumberSheets``) are laid over as Form XObjects,
-so no content stream is parsed in Python. (With pypdf, this step took about a third
-of a warm package's time.)
+untouched, and the page numbers (``NumberSheets``) are appended to their content, so
+no page's content stream is parsed. (With pypdf, which parsed and rewrote every page
+to lay the numbers over it, this step took about a third of a warm package's time.)
 """
 
 from __future__ import annotations
