@@ -156,6 +156,10 @@ class SheetsMemo:
                 known.popitem(last=False)
         return pdf
 
+    def forget(self, converter: PdfBackend) -> None:
+        with self._lock:
+            self._pdfs.pop(converter, None)
+
 
 sheets_memo = SheetsMemo()
 

@@ -8,7 +8,7 @@ empty pages of the same size and margins, odd numbers right and even numbers lef
 lays those sheets over the pages: 1… on each document, 1…n on the filing.
 
 The sheets depend only on the template's page set-up and footers, not on the case: ``sheets_for`` makes them for a
-whole step of ``SHEETS_STEP`` pages (1–50 for a filing of 27 pages) and names them by what prints them
+whole step of ``SHEETS_STEP`` pages (1–30 for a filing of 27 pages) and names them by what prints them
 (``SheetsFor.key``), so that the PDF stage converts them once per template and step rather than once per package.
 """
 
@@ -66,7 +66,7 @@ def number_sheets(docx: bytes, pages: int) -> bytes:
     return _rezip(docx, parts)
 
 
-SHEETS_STEP = 50
+SHEETS_STEP = 10
 
 
 @dataclass(frozen=True)
