@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from cases import sample_case  # noqa: E402
+from cases import sample_case, tree_cpu_seconds  # noqa: E402
 from service.generate import generate  # noqa: E402
 from service.pdf import new_converter  # noqa: E402
 
@@ -104,18 +104,6 @@ def cmdline(pid: int) -> str:
         return ""
 
 
-def tree_cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) used so far by ``pid`` and every process under it (LibreOffice included)."""
-    ticks = 0
-    for each in [pid, *descendants(pid)]:
-        try:
-            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -152,9 +140,9 @@ def main() -> None:
             ("with PDF", "/api/v1/packages?pdf=1", PDF_PER_CLIENT, 1 / pdf_baseline),
         ):
             for clients in (1, 4, 8):
-                cpu = tree_cpu_seconds(server.pid)
+                cpu = tree_cpu_seconds(server.pid, descendants(server.pid))
                 rate, lat = load(port, path, clients, per_client)
-                cpu = (tree_cpu_seconds(server.pid) - cpu) / (clients * per_client)
+                cpu = (tree_cpu_seconds(server.pid, descendants(server.pid)) - cpu) / (clients * per_client)
                 print(f"| {label} | {clients} | {rate:.1f} | {pct(lat, .5) * 1000:.0f} | {pct(lat, .95) * 1000:.0f} | {baseline:.1f} "
                       f"| {cpu:.3f} |")
         service, office = [], []
