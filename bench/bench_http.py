@@ -129,8 +129,8 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         post(port, "/api/v1/packages")  # first request of a worker imports and compiles
-        post(port, "/api/v1/packages?pdf=1")
-        post(port, "/api/v1/packages?pdf=1")
+        # Four at once, so that every service worker has started its LibreOffice pool before anything is measured.
+        load(port, "/api/v1/packages?pdf=1", 4, 1)
         print(f"# HTTP benchmark — gunicorn, 2 workers × 4 threads, {os.cpu_count()} cores\n")
         print("| package | clients | packages/s | p50 (ms) | p95 (ms) | baseline: in-process, sequential (packages/s) "
               "| server CPU s per package |")
