@@ -2,7 +2,10 @@
 
 Prints packages per second and p50/p95 latency, DOCX-only and with PDF, beside
 the baseline measured in the same run: the same packages made in-process, one
-after another, with no HTTP. Then the peak resident memory of the service
+after another, with no HTTP; and the CPU time the server (its workers and their
+LibreOffice processes) spent per package, which other work on a shared machine
+disturbs far less than wall time: on an otherwise idle machine, cores ÷ that is the
+most packages per second the server can make. Then the peak resident memory of the service
 processes (gunicorn master and workers, LibreOffice excluded) and of each
 LibreOffice worker.
 """
@@ -25,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from cases import sample_case  # noqa: E402
+from cases import sample_case, tree_cpu_seconds  # noqa: E402
 from service.generate import generate  # noqa: E402
 from service.pdf import new_converter  # noqa: E402
 
@@ -126,18 +129,22 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         post(port, "/api/v1/packages")  # first request of a worker imports and compiles
-        post(port, "/api/v1/packages?pdf=1")
-        post(port, "/api/v1/packages?pdf=1")
+        # Four at once, so that every service worker has started its LibreOffice pool before anything is measured.
+        load(port, "/api/v1/packages?pdf=1", 4, 1)
         print(f"# HTTP benchmark — gunicorn, 2 workers × 4 threads, {os.cpu_count()} cores\n")
-        print("| package | clients | packages/s | p50 (ms) | p95 (ms) | baseline: in-process, sequential (packages/s) |")
-        print("|---|---|---|---|---|---|")
+        print("| package | clients | packages/s | p50 (ms) | p95 (ms) | baseline: in-process, sequential (packages/s) "
+              "| server CPU s per package |")
+        print("|---|---|---|---|---|---|---|")
         for label, path, per_client, baseline in (
             ("DOCX", "/api/v1/packages", DOCX_PER_CLIENT, 1 / docx_baseline),
             ("with PDF", "/api/v1/packages?pdf=1", PDF_PER_CLIENT, 1 / pdf_baseline),
         ):
             for clients in (1, 4, 8):
+                cpu = tree_cpu_seconds(server.pid, descendants(server.pid))
                 rate, lat = load(port, path, clients, per_client)
-                print(f"| {label} | {clients} | {rate:.1f} | {pct(lat, .5) * 1000:.0f} | {pct(lat, .95) * 1000:.0f} | {baseline:.1f} |")
+                cpu = (tree_cpu_seconds(server.pid, descendants(server.pid)) - cpu) / (clients * per_client)
+                print(f"| {label} | {clients} | {rate:.1f} | {pct(lat, .5) * 1000:.0f} | {pct(lat, .95) * 1000:.0f} | {baseline:.1f} "
+                      f"| {cpu:.3f} |")
         service, office = [], []
         for pid in [server.pid, *descendants(server.pid)]:
             line = cmdline(pid)

@@ -6,6 +6,9 @@
 from __future__ import annotations
 
 import json
+import threading
+import weakref
+from collections import OrderedDict
 from datetime import date
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional
@@ -15,12 +18,14 @@ from service.errors import InvalidInput, WenpingError
 from service.context.documents import PlannedDocument, index_document, plan_documents, safe_file_name
 from service.context.readiness import missing_for, require_ready
 from service.context.registry import FILING_KEYS, INDEX
-from service.pdf.assemble import MERGED_NAME, Part, PdfInfo, merge, normalise, numbered, page_count, page_ranges
+from service.pdf.assemble import (
+    MERGED_NAME, NumberSheets, Part, PdfInfo, merge, normalise, numbered_document, page_count, page_ranges,
+)
 from service.package.archive import Manifest, PackageFile, build_zip, canonical_case_json, sha256
 from service.pdf import Deadline, PdfBackend, shared_converter
 from service.pdf.fonts import template_font_names
 from service.risk.profile import active_profile
-from service.render.page_numbers import number_sheets, without_page_numbers
+from service.render.page_numbers import SheetsFor, sheets_for, without_page_numbers
 from service.render.template_sets import TemplateSet, default_set
 from service.checks.validation import Validation, validate
 
@@ -106,7 +111,7 @@ def convert_all(
     pdfs = converter.convert_many([(f.title, f.data) for f in files], deadline)
     result = []
     for doc, file, raw in zip(docs, files, pdfs):
-        pdf = normalise(raw, pdf_info(doc), file.data)
+        pdf = normalise(raw, pdf_info(doc))
         result.append(PackageFile(doc.file_name(".pdf"), doc.kind, doc.title, pdf, page_count(pdf), doc.meeting))
     return result
 
@@ -128,10 +133,41 @@ def paged_index(
     return doc, docx, raw
 
 
-def pdf_file(doc: PlannedDocument, docx: PackageFile, raw: bytes, sheets: bytes) -> PackageFile:
+class SheetsMemo:
+    """Converted number sheets by converter and ``SheetsFor.key``: they depend on the template and the converter's
+    fonts alone, so one conversion serves every package a converter makes laid out alike (the latest ``size`` kept
+    per converter)."""
+
+    def __init__(self, size: int = 16) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._pdfs: "weakref.WeakKeyDictionary[PdfBackend, OrderedDict[str, bytes]]" = weakref.WeakKeyDictionary()
+
+    def pdf(self, sheets: SheetsFor, converter: PdfBackend, deadline: Deadline) -> bytes:
+        with self._lock:
+            known = self._pdfs.setdefault(converter, OrderedDict())
+            if sheets.key in known:
+                known.move_to_end(sheets.key)
+                return known[sheets.key]
+        (pdf,) = converter.convert_many([("页码", sheets.docx)], deadline)
+        with self._lock:
+            known[sheets.key] = pdf
+            while len(known) > self.size:
+                known.popitem(last=False)
+        return pdf
+
+    def forget(self, converter: PdfBackend) -> None:
+        with self._lock:
+            self._pdfs.pop(converter, None)
+
+
+sheets_memo = SheetsMemo()
+
+
+def pdf_file(doc: PlannedDocument, raw: bytes, sheets: NumberSheets) -> PackageFile:
     """A document's own PDF: numbered from 1, with fixed information."""
-    pdf = normalise(numbered(raw, sheets), pdf_info(doc), docx.data)
-    return PackageFile(doc.file_name(".pdf"), doc.kind, doc.title, pdf, page_count(pdf), doc.meeting)
+    pdf, pages = numbered_document(raw, sheets, pdf_info(doc))
+    return PackageFile(doc.file_name(".pdf"), doc.kind, doc.title, pdf, pages, doc.meeting)
 
 
 def filing_pdfs(
@@ -140,9 +176,9 @@ def filing_pdfs(
 ) -> tuple[Optional[PackageFile], Optional[PackageFile], list[PackageFile], bytes]:
     """The 目录's .docx and PDF (none for a case not yet filed), every document's PDF, and the merged filing PDF.
 
-    Every document is converted once, without its page numbers; one more conversion prints the numbers 1…n
-    on empty sheets (``number_sheets``), laid over each document's pages from 1 and over the filing's pages
-    from its 目录 on. All by one deadline (``WENPING_PDF_DEADLINE``)."""
+    Every document is converted once, without its page numbers; the numbers 1…n are printed on empty sheets
+    (``sheets_for``: converted once per converter and template, see ``SheetsMemo``), laid over each document's pages
+    from 1 and over the filing's pages from its 目录 on. All by one deadline (``WENPING_PDF_DEADLINE``)."""
     docs = prepared.documents
     deadline = converter.deadline_from_now()
     raws = converter.convert_many([(f.title, without_page_numbers(f.data)) for f in docx_files], deadline)
@@ -151,20 +187,21 @@ def filing_pdfs(
     if with_index:
         index_doc, index_docx, index_raw = paged_index(prepared, pages, templates, converter, deadline)
     total = (page_count(index_raw) if index_raw else 0) + sum(pages)
-    (sheets,) = converter.convert_many([("页码", number_sheets((index_docx or docx_files[0]).data, total))], deadline)
-    if with_index:
-        index_pdf = pdf_file(index_doc, index_docx, index_raw, sheets)
-    pdf_files = [pdf_file(doc, docx, raw, sheets) for doc, docx, raw in zip(docs, docx_files, raws)]
-    case = prepared.validation.case
-    merged = merge(
-        Part(index_pdf.title, INDEX.key, index_raw) if with_index else None,
-        [Part(doc.title, doc.kind, raw) for doc, raw in zip(docs, raws)],
-        PdfInfo(case.matter.name, case.authority.name, "社会稳定风险评估报备材料",
-                f"社会稳定风险评估,报备材料,{case.case_id}", day),
-        sheets,
-        # LibreOffice's own bytes carry the time: the /ID is made from the .docx files
-        [*([index_docx.data] if with_index else []), *(f.data for f in docx_files)],
-    )
+    sheets = NumberSheets(sheets_memo.pdf(sheets_for((index_docx or docx_files[0]).data, total), converter, deadline))
+    try:
+        if with_index:
+            index_pdf = pdf_file(index_doc, index_raw, sheets)
+        pdf_files = [pdf_file(doc, raw, sheets) for doc, raw in zip(docs, raws)]
+        case = prepared.validation.case
+        merged = merge(
+            Part(index_pdf.title, INDEX.key, index_raw) if with_index else None,
+            [Part(doc.title, doc.kind, raw) for doc, raw in zip(docs, raws)],
+            PdfInfo(case.matter.name, case.authority.name, "社会稳定风险评估报备材料",
+                    f"社会稳定风险评估,报备材料,{case.case_id}", day),
+            sheets,
+        )
+    finally:
+        sheets.close()
     return index_docx, index_pdf, pdf_files, merged
 
 

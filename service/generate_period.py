@@ -114,7 +114,7 @@ def build_period_report(
     pdf_bytes = None
     if pdf:
         raw = (converter or shared_converter()).convert(docx, ctx.title)
-        pdf_bytes = normalise(raw, PdfInfo(props.title, props.author, props.subject, props.keywords, period.issued_on), docx)
+        pdf_bytes = normalise(raw, PdfInfo(props.title, props.author, props.subject, props.keywords, period.issued_on))
     stem = f"{period.organisation.name}{ctx.period.text}社会稳定风险评估工作情况汇报"
     return PeriodDocument(ctx.title, stem, docx, pdf_bytes, result, ctx)
 

@@ -127,6 +127,25 @@ def test_pdf_package_is_deterministic(sample_data, pdf_package):
     assert generate(sample_data, pdf=True).data == pdf_package
 
 
+def test_number_sheets_are_converted_once_per_converter(sample_data, pdf_package):
+    """The page-number sheets depend on the template alone: a converter's second package converts one document fewer,
+    and a package is the same bytes whether its sheets were converted for it or before it."""
+    with Converter(pool_size=2) as conv:
+        converted: list[str] = []
+        convert_many = conv.convert_many
+
+        def counting(items, deadline=None):
+            converted.extend(name for name, _ in items)
+            return convert_many(items, deadline)
+
+        conv.convert_many = counting
+        first = generate(sample_data, pdf=True, converter=conv).data
+        first_count, converted[:] = len(converted), []
+        second = generate(sample_data, pdf=True, converter=conv).data
+    assert "页码" not in converted and first_count == len(converted) + 1
+    assert first == second == pdf_package
+
+
 def test_gbt9704_on_paper(sample_data):
     """A full body page: 22 lines of 28 characters, page numbers "— N —" outside, A4."""
     case = json.loads(json.dumps(sample_data))

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Optional
 
 from service import __version__
-from service.render.docx_package import write_zip
+from service.render.docx_package import stored, write_zip
 
 
 def sha256(data: bytes) -> str:
@@ -74,5 +74,6 @@ class Manifest:
 def build_zip(files: list[PackageFile], manifest: Manifest, case_json: bytes, stamp: date) -> bytes:
     case_file = PackageFile("case.json", "case", "案卷数据（规范化）", case_json)
     manifest.files = [f.manifest_entry() for f in [*files, case_file]]
-    entries = [(f.name, f.data) for f in files] + [("case.json", case_json), ("manifest.json", manifest.to_json())]
+    entries = [(f.name, stored(f.data) if f.name.endswith(".pdf") else f.data) for f in files]
+    entries += [("case.json", case_json), ("manifest.json", manifest.to_json())]
     return write_zip(entries, date_time=(stamp.year, stamp.month, stamp.day, 0, 0, 0))

@@ -533,10 +533,13 @@ class Converter:
         if len(items) == 1 or self.pool_size == 1:
             return [self.convert(docx, name, deadline) for name, docx in items]
         width = min(self.pool_size, len(items))
+        # Longest first (the size of the .docx stands for the work), so that no worker is left with a long one
+        # at the end while the others wait.
+        longest_first = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
         with concurrent.futures.ThreadPoolExecutor(width, thread_name_prefix="wenping-pdf") as ex:
-            futures = [ex.submit(self.convert, docx, name, deadline) for name, docx in items]
-            concurrent.futures.wait(futures)
-        return [f.result() for f in futures]
+            futures = {i: ex.submit(self.convert, items[i][1], items[i][0], deadline) for i in longest_first}
+            concurrent.futures.wait(futures.values())
+        return [futures[i].result() for i in range(len(items))]
 
     def warm_up(self) -> None:
         """Start every worker now (in parallel) instead of on first use."""

@@ -6,13 +6,19 @@ would double the PDF work, so the documents are converted once with their page n
 (``without_page_numbers``), and one more small document, ``number_sheets``, prints "— 1 —" … "— n —" on otherwise
 empty pages of the same size and margins, odd numbers right and even numbers left (GB/T 9704 §7.5). The PDF stage
 lays those sheets over the pages: 1… on each document, 1…n on the filing.
+
+The sheets depend only on the template's page set-up and footers, not on the case: ``sheets_for`` makes them for a
+whole step of ``SHEETS_STEP`` pages (1–30 for a filing of 27 pages) and names them by what prints them
+(``SheetsFor.key``), so that the PDF stage converts them once per template and step rather than once per package.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 
 from service.render.docx_package import read_zip, write_zip
 
@@ -58,3 +64,28 @@ def number_sheets(docx: bytes, pages: int) -> bytes:
     sheets = b"<w:p/>" + b'<w:p><w:pPr><w:pageBreakBefore/></w:pPr></w:p>' * (pages - 1)
     parts[DOCUMENT] = parts[DOCUMENT][: match.start(2)] + sheets + parts[DOCUMENT][match.start(3):]
     return _rezip(docx, parts)
+
+
+SHEETS_STEP = 10
+
+
+@dataclass(frozen=True)
+class SheetsFor:
+    """Number sheets 1…``pages`` as a .docx, and ``key``: a digest of everything that prints them (the document
+    properties left out: they print nothing, and the sheets' own PDF information is never used)."""
+
+    docx: bytes
+    pages: int
+    key: str
+
+
+def sheets_for(docx: bytes, total: int) -> SheetsFor:
+    """The number sheets that serve a filing of ``total`` pages laid out like ``docx``: ``total`` rounded up to a
+    whole ``SHEETS_STEP``, so that the same sheets serve every case of about the same length."""
+    pages = max(1, -(-total // SHEETS_STEP)) * SHEETS_STEP
+    sheets = number_sheets(docx, pages)
+    digest = hashlib.sha256(f"{pages}".encode())
+    for name, data in sorted(read_zip(sheets).items()):
+        if not name.startswith("docProps/"):
+            digest.update(hashlib.sha256(name.encode() + b"\0" + data).digest())
+    return SheetsFor(sheets, pages, digest.hexdigest())
