@@ -154,6 +154,8 @@ def test_review_and_refiling_on_the_case_page(towns, sample_data):
     assert by_clerk.status_code == 403 and "维稳办审核人员" in text(by_clerk)
     no_reason = post(client, f"/register/{CASE_ID}/review", keys["county"], package=digest, result="退回", reasons="  \n")
     assert no_reason.status_code == 422 and "退回须写明理由" in text(no_reason)
+    unknown = post(client, f"/register/{CASE_ID}/review", keys["county"], package=digest, result="同意")
+    assert unknown.status_code == 422 and "备案意见「同意」不可用" in text(unknown)
     bad_date = post(client, f"/register/{CASE_ID}/review", keys["county"], package=digest, result="退回",
                     reasons="缺少听证会纪要", date="2026-02-30")
     assert bad_date.status_code == 422 and "「备案日期」「2026-02-30」不是存在的日期" in text(bad_date)
@@ -186,6 +188,8 @@ def test_tracking_from_the_case_page_reaches_closure(towns):
     measures = [m.measure for m in register.measures(CASE_ID, register.case(CASE_ID).created_at.date())]
     bad = post(client, f"/register/{CASE_ID}/tracking", keys["qs"], measure="R9.9", status="已完成")
     assert bad.status_code == 422 and "措施「R9.9」不存在" in text(bad)
+    odd = post(client, f"/register/{CASE_ID}/tracking", keys["qs"], measure=measures[0], status="完成了")
+    assert odd.status_code == 422 and "状态「完成了」不可用" in text(odd)
     for n, measure in enumerate(measures, 1):
         answer = post(client, f"/register/{CASE_ID}/tracking", keys["qs"], measure=measure, status="已完成",
                       date=f"2026-10-{n:02d}", note=f"第{n}项已落实")

@@ -21,17 +21,18 @@ role (403). A clerk lists its unit's cases; a reviewer every unit's, and writes 
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from flask import Blueprint, Response, render_template, request
 
 from service.context.readiness import PACKAGE, title_of
 from service.context.registry import FILING, kind as kind_of
 from service.errors import WenpingError
-from service.register import REVIEW_RESULTS, ROLE_NAMES, STATUSES, Identity
+from service.register import ROLE_NAMES, STATUSES, Identity
 from service.web.auth import OPEN, allow, audit, bearer_token, check_key, identity, keys_in_use, visible
 from service.web.cases import SHA256, VERSION_NUMBER, register
 from service.web.generation import ZIP, ascii_fallback, build_document, document_response, download
@@ -118,111 +119,98 @@ def case(case_id: str) -> Response:
         return failed("register_case.html", exc, key, case=None, case_id=case_id)
 
 
+def case_action(view: Callable[[str, str], Response]) -> Callable[[str], Response]:
+    """A form action on one case: the key the form carries is checked first; what fails shows on the case page."""
+
+    @functools.wraps(view)
+    def wrapper(case_id: str, **kwargs: Any) -> Response:
+        key = ""
+        try:
+            key = accepted_key()
+            return view(case_id, key, **kwargs)
+        except (ApiProblem, WenpingError) as exc:
+            return failed_case(case_id, key, exc)
+
+    return wrapper
+
+
 @bp.post("/<case_id>/document")
-def document(case_id: str) -> Response:
-    key = ""
-    try:
-        key = accepted_key()
-        visible(case_id)
-        kind = request.form.get("kind", "")
-        if kind not in {k.key for k in FILING}:
-            raise ApiProblem(404, f"没有这种文书：{kind[:40]}", slug="unknown-document", title="没有这份文书")
-        meeting = request.form.get("meeting", "")
-        number = int(meeting) if kind == "minutes" and VERSION_NUMBER.fullmatch(meeting) else None
-        newest = register().version(case_id)
-        made = build_document(newest.data(), kind, meeting=number, fmt="docx")
-        return document_response(made, "docx", case_id)
-    except (ApiProblem, WenpingError) as exc:
-        return failed_case(case_id, key, exc)
+@case_action
+def document(case_id: str, key: str) -> Response:
+    visible(case_id)
+    kind = request.form.get("kind", "")
+    if kind not in {k.key for k in FILING}:
+        raise ApiProblem(404, f"没有这种文书：{kind[:40]}", slug="unknown-document", title="没有这份文书")
+    meeting = request.form.get("meeting", "")
+    number = int(meeting) if kind == "minutes" and VERSION_NUMBER.fullmatch(meeting) else None
+    newest = register().version(case_id)
+    made = build_document(newest.data(), kind, meeting=number, fmt="docx")
+    return document_response(made, "docx", case_id)
 
 
 @bp.post("/<case_id>/file")
-def file_package(case_id: str) -> Response:
-    key = ""
-    try:
-        key = accepted_key()
-        writer()
-        visible(case_id)
-        pdf = request.form.get("pdf") in ("1", "on", "true")
-        filed = register().package(case_id, pdf=pdf)
-        state = Page(key=key, who=identity())
-        package = filed.package
-        audit("package", case_id, f"第 {package.version} 版 {package.sha256[:12]}")
-        state.good.append(
-            f"已出具第 {package.version} 版的报备材料包「{package.file_name}」"
-            f"（SHA-256 {package.sha256[:12]}…），可在下方「已出具的材料包」中下载。"
-        )
-        return case_page(case_id, state)
-    except (ApiProblem, WenpingError) as exc:
-        return failed_case(case_id, key, exc)
+@case_action
+def file_package(case_id: str, key: str) -> Response:
+    writer()
+    visible(case_id)
+    pdf = request.form.get("pdf") in ("1", "on", "true")
+    filed = register().package(case_id, pdf=pdf)
+    state = Page(key=key, who=identity())
+    package = filed.package
+    audit("package", case_id, f"第 {package.version} 版 {package.sha256[:12]}")
+    state.good.append(
+        f"已出具第 {package.version} 版的报备材料包「{package.file_name}」"
+        f"（SHA-256 {package.sha256[:12]}…），可在下方「已出具的材料包」中下载。"
+    )
+    return case_page(case_id, state)
 
 
 @bp.post("/<case_id>/packages/<digest>")
-def filed_package(case_id: str, digest: str) -> Response:
-    key = ""
-    try:
-        key = accepted_key()
-        visible(case_id)
-        if not SHA256.fullmatch(digest):
-            raise ApiProblem(404, "没有这个材料包", slug="not-found", title="没有这个材料包")
-        reg = register()
-        entry = next((p for p in reg.packages(case_id) if p.sha256 == digest), None)
-        if entry is None:
-            raise ApiProblem(404, f"案卷「{case_id}」没有出具过这个材料包", slug="not-found", title="没有这个材料包")
-        fallback = ascii_fallback(f"{entry.case_id}_v{entry.version}_package.zip")
-        return download(reg.package_bytes(digest), entry.file_name, ZIP, fallback=fallback)
-    except (ApiProblem, WenpingError) as exc:
-        return failed_case(case_id, key, exc)
+@case_action
+def filed_package(case_id: str, key: str, digest: str) -> Response:
+    visible(case_id)
+    if not SHA256.fullmatch(digest):
+        raise ApiProblem(404, "没有这个材料包", slug="not-found", title="没有这个材料包")
+    reg = register()
+    entry = next((p for p in reg.packages(case_id) if p.sha256 == digest), None)
+    if entry is None:
+        raise ApiProblem(404, f"案卷「{case_id}」没有出具过这个材料包", slug="not-found", title="没有这个材料包")
+    fallback = ascii_fallback(f"{entry.case_id}_v{entry.version}_package.zip")
+    return download(reg.package_bytes(digest), entry.file_name, ZIP, fallback=fallback)
 
 
 @bp.post("/<case_id>/review")
-def review(case_id: str) -> Response:
+@case_action
+def review(case_id: str, key: str) -> Response:
     """The 维稳办's decision on one filed package: the register's ``review``, as ``POST …/reviews`` calls it."""
-    key = ""
-    try:
-        key = accepted_key()
-        allow("reviewer")
-        visible(case_id)
-        result = request.form.get("result", "")
-        if result not in REVIEW_RESULTS:
-            raise field_problem("备案意见", f"应为 予以备案 或 退回，实际为「{result[:20]}」")
-        reasons = request.form.get("reasons", "").splitlines()
-        digest = request.form.get("package", "").strip()
-        decided_on = form_date("date", "备案日期")
-        done = register().review(case_id, result, reasons, identity(), decided_on, digest or None)
-        audit("review", case_id, f"第 {done.version} 版 {done.result}")
-        state = Page(key=key, who=identity())
-        state.good.append(f"已登记对第 {done.version} 版材料包的备案意见：{done.result}（{done.decided_on.isoformat()}）。")
-        return case_page(case_id, state)
-    except (ApiProblem, WenpingError) as exc:
-        return failed_case(case_id, key, exc)
+    allow("reviewer")
+    visible(case_id)
+    result = request.form.get("result", "")
+    reasons = request.form.get("reasons", "").splitlines()
+    digest = request.form.get("package", "").strip()
+    decided_on = form_date("date", "备案日期")
+    done = register().review(case_id, result, reasons, identity(), decided_on, digest or None)
+    audit("review", case_id, f"第 {done.version} 版 {done.result}")
+    state = Page(key=key, who=identity())
+    state.good.append(f"已登记对第 {done.version} 版材料包的备案意见：{done.result}（{done.decided_on.isoformat()}）。")
+    return case_page(case_id, state)
 
 
 @bp.post("/<case_id>/tracking")
-def track(case_id: str) -> Response:
+@case_action
+def track(case_id: str, key: str) -> Response:
     """One tracking entry of a measure (step six): the register's ``track``, as ``POST …/tracking`` calls it."""
-    key = ""
-    try:
-        key = accepted_key()
-        who = writer()
-        visible(case_id)
-        status = request.form.get("status", "")
-        if status not in STATUSES:
-            raise field_problem("状态", f"应为 {'、'.join(STATUSES)} 之一，实际为「{status[:20]}」")
-        note = request.form.get("note", "")
-        recorder = request.form.get("who", "").strip()[:100] or who.name
-        reg = register()
-        entry = reg.track(case_id, request.form.get("measure", ""), status, form_date("date", "日期"), note, recorder)
-        audit("track", case_id, f"{entry.measure} {entry.status}")
-        state = Page(key=key, who=who)
-        state.good.append(f"已登记措施 {entry.measure} 的跟踪情况：{entry.status}（{entry.on.isoformat()}）。")
-        return case_page(case_id, state)
-    except (ApiProblem, WenpingError) as exc:
-        return failed_case(case_id, key, exc)
-
-
-def field_problem(title: str, message: str) -> ApiProblem:
-    return ApiProblem(422, f"「{title}」{message}", slug="invalid-request", title="填写有误")
+    who = writer()
+    visible(case_id)
+    status = request.form.get("status", "")
+    note = request.form.get("note", "")
+    recorder = request.form.get("who", "").strip()[:100] or who.name
+    reg = register()
+    entry = reg.track(case_id, request.form.get("measure", ""), status, form_date("date", "日期"), note, recorder)
+    audit("track", case_id, f"{entry.measure} {entry.status}")
+    state = Page(key=key, who=who)
+    state.good.append(f"已登记措施 {entry.measure} 的跟踪情况：{entry.status}（{entry.on.isoformat()}）。")
+    return case_page(case_id, state)
 
 
 def form_date(name: str, title: str) -> date:
