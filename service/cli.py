@@ -18,7 +18,7 @@ import click
 
 from service import __version__
 from service.errors import DiskFull, InputReadError, InvalidInput, OutputWriteError, UsageError, WenpingError
-from service.files import is_disk_full, os_reason, overwritten_input, write_atomically
+from service.files import is_disk_full, os_reason, overwritten_input, unreadable, write_atomically
 
 # The pipeline (pydantic models, templates, docx, pdf) is imported inside the commands that use it, so that
 # `wenping --help` and `wenping validate` start quickly (bench/bench_cli.py).
@@ -76,14 +76,8 @@ def _load(path: Path):
 
     try:
         return read_case_bytes(path.read_bytes())
-    except FileNotFoundError:
-        raise InputReadError(f"文件 {path} 不存在") from None
-    except PermissionError:
-        raise InputReadError(f"没有读取文件 {path} 的权限") from None
-    except IsADirectoryError:
-        raise InputReadError(f"{path} 是文件夹，不是案卷文件") from None
     except OSError as exc:
-        raise InputReadError(f"无法读取文件 {path}（{exc.strerror}）") from None
+        raise InputReadError(unreadable(path, exc)) from None
     except CaseReadError as exc:
         raise CaseReadError(f"{path}：{exc}") from None
     except WorkbookReadError as exc:
@@ -500,12 +494,12 @@ def audit_cmd(files: tuple[Path, ...], as_json: bool) -> None:
     from service.audit import UnreadableDocument, audit_file
     from service.audit.rules import RULE_NAMES
 
-    reports, unreadable = [], []
+    reports, unread = [], []
     for path in files:
         try:
             reports.append(audit_file(path).as_dict())
         except UnreadableDocument as exc:
-            unreadable.append(exc)
+            unread.append(exc)
             reports.append({"file": str(path), "pages": None, "findings": [], "error": str(exc)})
     if as_json:
         click.echo(json.dumps({"files": reports}, ensure_ascii=False, indent=2))
@@ -521,9 +515,9 @@ def audit_cmd(files: tuple[Path, ...], as_json: bool) -> None:
             for finding in report["findings"]:
                 where = f"第 {finding['page']} 页 " if finding["page"] is not None else ""
                 click.echo(f"  {where}[{RULE_NAMES.get(finding['rule'], finding['rule'])}] {finding['message']}")
-    for exc in unreadable:
+    for exc in unread:
         report_error(exc)
-    if unreadable:
+    if unread:
         sys.exit(2)
     sys.exit(1 if any(r["findings"] for r in reports) else 0)
 
@@ -724,12 +718,8 @@ def _digest_of(target: str) -> str:
         raise UsageError(f"「{target}」既不是文件，也不是 64 位十六进制的 SHA-256")
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError:
-        raise InputReadError(f"文件 {path} 不存在") from None
-    except IsADirectoryError:
-        raise InputReadError(f"{path} 是文件夹，不是文件") from None
     except OSError as exc:
-        raise InputReadError(f"无法读取文件 {path}（{exc.strerror}）") from None
+        raise InputReadError(unreadable(path, exc)) from None
 
 
 @main.command("verify")

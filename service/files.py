@@ -36,6 +36,17 @@ def os_reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def unreadable(path: Path | str, exc: OSError, what: str = "文件") -> str:
+    """Why the file at ``path`` (a 案卷文件, a 文件…) could not be read, in Chinese: every door says it alike."""
+    if isinstance(exc, FileNotFoundError):
+        return f"{what} {path} 不存在"
+    if isinstance(exc, PermissionError):
+        return f"没有读取{what} {path} 的权限"
+    if isinstance(exc, IsADirectoryError):
+        return f"{path} 是文件夹，不是{what}"
+    return f"无法读取{what} {path}（{os_reason(exc)}）"
+
+
 def free_space(folder: Path | str) -> int | None:
     """Bytes free for an ordinary user in the file system of ``folder``; None if it cannot be told."""
     try:

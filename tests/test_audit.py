@@ -160,7 +160,8 @@ def test_an_unreadable_file_exits_2_and_a_bad_one_1(tmp_path):
     with pytest.raises(UnreadableDocument, match="notes.txt"):
         audit_file(tmp_path / "notes.txt")
     result = wenping("audit", tmp_path / "broken.pdf", tmp_path / "missing.docx")
-    assert result.returncode == 2 and "找不到文件" in result.stderr and "无法读取" in result.stderr
+    assert result.returncode == 2 and f"文件 {tmp_path / 'missing.docx'} 不存在" in result.stderr
+    assert "broken.pdf」无法读取" in result.stderr
     assert "Traceback" not in result.stderr
     bad = bad_paper(tmp_path / "bad.docx")
     result = wenping("audit", bad)

@@ -31,9 +31,9 @@ def add_key(env: dict, name: str, unit: str, role: str) -> str:
     return made.stdout.strip()
 
 
-@pytest.fixture(scope="module")
-def county(tmp_path_factory):
-    root = tmp_path_factory.mktemp("units-live")
+def served_county(root, workers: int):
+    """``wenping serve`` with named keys only, made by ``wenping keys add`` as an operator would: two town clerks
+    and the county's 维稳办 reviewer. Yields the server, the keys by town and the state folder."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("WENPING_")}
     env["WENPING_STATE_DIR"] = str(root / "state")
     keys = {
@@ -41,9 +41,16 @@ def county(tmp_path_factory):
         "hq": add_key(env, "hq-clerk", TOWN_B, "clerk"),
         "county": add_key(env, "county-review", COUNTY, "reviewer"),
     }
-    server = start_server(root / "server", "--workers", "2", env={"WENPING_STATE_DIR": env["WENPING_STATE_DIR"]})
-    yield server, keys, root / "state"
-    stop_server(server)
+    server = start_server(root / "server", "--workers", str(workers), env={"WENPING_STATE_DIR": env["WENPING_STATE_DIR"]})
+    try:
+        yield server, keys, root / "state"
+    finally:
+        stop_server(server)
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory):
+    yield from served_county(tmp_path_factory.mktemp("units-live"), workers=2)
 
 
 def ask(server, method, path, key, data=None):

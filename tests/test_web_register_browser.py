@@ -192,22 +192,10 @@ def test_the_register_asks_for_the_key(page, server):
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory):
-    """``wenping serve`` with named keys only (made by ``wenping keys add``): two town clerks and the county's
-    维稳办 reviewer."""
-    from .test_units_live import add_key
-    from .units_world import COUNTY, TOWN_A, TOWN_B
+    """The live county of tests/test_units_live.py, on one service worker."""
+    from .test_units_live import served_county
 
-    root = tmp_path_factory.mktemp("register-units")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WENPING_")}
-    env["WENPING_STATE_DIR"] = str(root / "state")
-    keys = {
-        "qs": add_key(env, "qs-clerk", TOWN_A, "clerk"),
-        "hq": add_key(env, "hq-clerk", TOWN_B, "clerk"),
-        "county": add_key(env, "county-review", COUNTY, "reviewer"),
-    }
-    live = start_server(root / "server", "--workers", "1", env={"WENPING_STATE_DIR": env["WENPING_STATE_DIR"]})
-    yield live, keys, root / "state"
-    stop_server(live)
+    yield from served_county(tmp_path_factory.mktemp("register-units"), workers=1)
 
 
 def submit_case(page, server, path, key: str, by: str) -> str:

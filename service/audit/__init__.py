@@ -20,6 +20,7 @@ from service.audit.docx import audit_docx
 from service.audit.pdf import audit_pdf
 from service.audit.rules import Finding
 from service.errors import InputReadError
+from service.files import unreadable
 
 __all__ = ["FileReport", "Finding", "UnreadableDocument", "audit_file"]
 
@@ -59,12 +60,8 @@ def audit_file(path: Path) -> FileReport:
         pages, findings = audit_pdf(path) if kind == "pdf" else audit_docx(path)
     except UnreadableDocument:
         raise
-    except FileNotFoundError:
-        raise UnreadableDocument(f"找不到文件「{path}」") from None
-    except IsADirectoryError:
-        raise UnreadableDocument(f"「{path}」是文件夹，不是文件") from None
-    except PermissionError:
-        raise UnreadableDocument(f"没有权限读取「{path}」") from None
+    except OSError as exc:
+        raise UnreadableDocument(unreadable(path, exc)) from None
     except Exception as exc:  # pdfminer / zip / XML errors of a broken file: all mean "cannot be read"
         raise UnreadableDocument(f"「{path}」无法读取（文件已损坏或格式不对：{type(exc).__name__}）") from None
     return FileReport(str(path), pages, findings)

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from service.checks.rules import Issue
 from service.errors import InputReadError
+from service.files import unreadable
 from service.model.case import Case
 from service.risk.profile import RiskProfile, active_profile
 from service.checks.validation import (
@@ -84,14 +85,8 @@ def resolve_case_files(data: Any, base_dir: Path) -> Any:
             path = Path(base_dir) / entry
             try:
                 entry = read_json(path.read_bytes())
-            except FileNotFoundError:
-                raise PeriodReadError(where, f"案卷文件 {path} 不存在") from None
-            except PermissionError:
-                raise PeriodReadError(where, f"没有读取案卷文件 {path} 的权限") from None
-            except IsADirectoryError:
-                raise PeriodReadError(where, f"{path} 是文件夹，不是案卷文件") from None
             except OSError as exc:
-                raise PeriodReadError(where, f"无法读取案卷文件 {path}（{exc.strerror}）") from None
+                raise PeriodReadError(where, unreadable(path, exc, "案卷文件")) from None
             except CaseReadError as exc:
                 raise PeriodReadError(where, f"案卷文件 {path}：{exc}") from None
         cases.append(entry)
