@@ -25,10 +25,6 @@ from .conftest import ROOT
 from .helpers import open_docx, text_of
 
 EXAMPLES = ["sample-case", "land-consolidation", "factory-closure", "sewage-plant", "waste-transfer-station"]
-LAYOUTS = [
-    form_fit.FormLayout(whole_overview=whole, compact=compact, brief=brief, fits=True)
-    for whole, compact, brief in ((True, False, False), (False, False, False), (True, True, False), (False, True, False), (False, True, True))
-]
 SEAL_ROW = 2381  # twips: 42 mm, a town seal
 
 
@@ -76,10 +72,8 @@ def test_the_estimate_accepts_only_layouts_that_print_on_one_page(monkeypatch):
     for name in EXAMPLES:
         data = example(name)
         case = Case.model_validate(data)
-        room = form_fit.TEXT_HEIGHT - form_fit.FIXED_HEIGHT - form_fit.fixed_lines_height(case)
-        for layout in LAYOUTS:
-            size = form_fit.WUHAO if layout.compact else form_fit.XIAOSI
-            if form_fit.text_cells_height(case, layout.whole_overview, size, layout.brief) > room:
+        for layout in form_fit.LAYOUTS:
+            if form_fit.text_cells_height(case, layout) > form_fit.room(case):
                 continue
             monkeypatch.setattr(builder, "filing_form_layout", lambda case, layout=layout: layout)
             assert pages(form_docx(data)) == 1, (name, layout)

@@ -1,7 +1,7 @@
 """Will the 报备表 fit its one page? The form's layout choices, and the warning when nothing fits.
 
 A 报备表 is one page: the 维稳办 files it as a single sheet, sealed in four places (评估单位, 决策部门, 本级维稳办,
-上级维稳办), each seal cell 45 mm high. What is left of the 225 mm 版心 holds the case's text. This module
+上级维稳办), each seal cell 42 mm high, a town seal's size. What is left of the 225 mm 版心 holds the case's text. This module
 estimates, from the case alone, how many lines each cell takes and picks the first layout that fits:
 
 1. the whole 事项概况 in 小四;
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Iterator, Optional
 
 from service.model.case import Case
@@ -61,6 +61,15 @@ class FormLayout:
     fits: bool
 
 
+# The layouts, in the order they are tried (the module's docstring): the whole 事项概况 or its first paragraph,
+# 小四 or 五号, full or brief.
+LAYOUTS = tuple(
+    FormLayout(whole_overview=whole, compact=compact, brief=brief, fits=True)
+    for whole, compact, brief in ((True, False, False), (False, False, False), (True, True, False), (False, True, False),
+                                  (False, True, True))
+)
+
+
 def chars(n: int) -> str:
     """A stand-in for ``n`` characters of the template's own words."""
     return "字" * n
@@ -95,16 +104,23 @@ def fixed_lines_height(case: Case) -> int:
     return rows * XIAOSI[1]
 
 
-def text_cells_height(case: Case, whole: bool, size: tuple[int, int], brief: bool = False) -> int:
-    summary = case.matter.summary if whole else overview(case.matter.summary)
+def room(case: Case) -> int:
+    """The height (twips) the page leaves to the text cells that change with the layout."""
+    return TEXT_HEIGHT - FIXED_HEIGHT - fixed_lines_height(case)
+
+
+def text_cells_height(case: Case, layout: FormLayout) -> int:
+    size = WUHAO if layout.compact else XIAOSI
+    summary = case.matter.summary if layout.whole_overview else overview(case.matter.summary)
     texts = paragraphs(summary)
     affected = case.matter.affected
     if case.matter.investment_wan_yuan is not None or affected is not None:
         areas = "、".join(affected.areas) if affected else ""
         texts.append(chars(INVESTMENT_SENTENCE) + areas + (chars(AFFECTED_SENTENCE) if affected else ""))
     risks = case.risks or []
-    texts.append("".join(r.name + chars(BRIEF_RISK_SUFFIX if brief else RISK_SUFFIX) for r in risks))
-    texts.append("".join(m.action + ("" if brief else m.owner_unit) + chars(MEASURE_SUFFIX) for r in risks for m in r.measures))
+    texts.append("".join(r.name + chars(BRIEF_RISK_SUFFIX if layout.brief else RISK_SUFFIX) for r in risks))
+    texts.append("".join(m.action + ("" if layout.brief else m.owner_unit) + chars(MEASURE_SUFFIX)
+                         for r in risks for m in r.measures))
     texts.append(chars(LEVELS_SENTENCE))
     texts += paragraphs(case.report.conclusion if case.report else None)
     texts.append(chars(ADVICE_SENTENCE))
@@ -115,12 +131,11 @@ def text_cells_height(case: Case, whole: bool, size: tuple[int, int], brief: boo
 
 def filing_form_layout(case: Case) -> FormLayout:
     """The first of the form's layouts that fits one page (the last one, marked not fitting, when none does)."""
-    room = TEXT_HEIGHT - FIXED_HEIGHT - fixed_lines_height(case)
-    layouts = ((True, XIAOSI, False), (False, XIAOSI, False), (True, WUHAO, False), (False, WUHAO, False), (False, WUHAO, True))
-    for whole, size, brief in layouts:
-        if text_cells_height(case, whole, size, brief) <= room:
-            return FormLayout(whole_overview=whole, compact=size is WUHAO, brief=brief, fits=True)
-    return FormLayout(whole_overview=False, compact=True, brief=True, fits=False)
+    left = room(case)
+    for layout in LAYOUTS:
+        if text_cells_height(case, layout) <= left:
+            return layout
+    return replace(LAYOUTS[-1], fits=False)
 
 
 def filing_form_fits(case: Case) -> Iterator["tuple[str, str]"]:
